@@ -14,17 +14,20 @@ export type PinMode = (typeof PIN_MODES)[number];
 
 /** Limits on user-supplied values; oversized input is rejected, never truncated. */
 export const LIMITS = {
-  nameBytes: 1024,
+  nameBytes: 512,
   ownerBytes: 256,
-  tags: 32,
-  tagBytes: 128,
+  tags: 16,
+  tagBytes: 64,
   metadataEntries: 64,
   metadataKeyBytes: 256,
-  metadataTotalBytes: 16 * 1024,
-  origins: 16,
-  originBytes: 512,
+  metadataTotalBytes: 8 * 1024,
+  origins: 8,
+  originBytes: 256,
   peerIdBytes: 128,
-  peersPerPin: 1024,
+  /** Peers per placement (desired set and actual map). With the limits above, one CID's rows stay under Cassandra's 50 KiB batch limit. */
+  peersPerPin: 64,
+  /** Error text kept per placement. */
+  errorBytes: 200,
   replicationFactor: 1024,
 } as const;
 

@@ -1,0 +1,275 @@
+/**
+ * Applying a list of ops: dedup → read core rows → plan per CID → write. For each pin_stats
+ * shard, CIDs are written in chunks: the chunk's derived rows first (idempotent, concurrent),
+ * then one logged batch with its core rows, op_dedup rows and the shard's new stats row. The
+ * shard's chunks run one after another; different shards run in parallel.
+ */
+import pLimit from 'p-limit';
+import { parseCid } from '../domain/cid.js';
+import { mhPrefixKey } from '../domain/mh-prefix.js';
+import { partitionForKey } from '../domain/partition.js';
+import type { PlacementChange } from '../domain/messages.js';
+import type { Logger } from '../log.js';
+import { CQL } from './cql.js';
+import { planCid, type CidPlan } from './plan.js';
+import { addCounts, cidOfOp, emptyCounts, eventKindOf, type CidState, type OpResult, type StatsCounts, type StoreOp } from './records.js';
+import { cidStateFromRows, fromLong, sourceText } from './rows.js';
+import type { CqlSession, Statement } from './session.js';
+import { digestOfBody, estimateBytes, statementsForPlan, statsStatement, type WriteContext } from './writes.js';
+
+export interface CommitContext extends WriteContext {
+  readonly session: CqlSession;
+  readonly statsShards: number;
+  readonly maxBatchBytes: number;
+  readonly maxConcurrency: number;
+  readonly logger: Logger;
+}
+
+export interface CommitResult {
+  /** One result per op, in input order. */
+  readonly results: readonly OpResult[];
+  readonly applied: number;
+  readonly rejected: number;
+  readonly duplicates: number;
+  readonly redelivered: number;
+}
+
+/** Each CID contributes at most this many ops to one planning round, bounding one CID's core rows per batch. */
+const MAX_OPS_PER_CID_PER_ROUND = 4;
+
+interface ShardStats {
+  counts: StatsCounts;
+  ts: number;
+}
+
+export function statsShardOf(mhPrefix: number, shards: number): number {
+  return partitionForKey(mhPrefixKey(mhPrefix), shards);
+}
+
+/** Serialises work per shard inside this process (ops on one CID must not be planned concurrently). */
+export class ShardLocks {
+  private readonly tails = new Map<number, Promise<void>>();
+
+  async withShards<T>(shards: readonly number[], fn: () => Promise<T>): Promise<T> {
+    const sorted = [...new Set(shards)].sort((a, b) => a - b);
+    const releases: Array<() => void> = [];
+    for (const shard of sorted) {
+      const prev = this.tails.get(shard) ?? Promise.resolve();
+      let release!: () => void;
+      const mine = new Promise<void>((r) => (release = r));
+      const tail = prev.then(() => mine);
+      this.tails.set(shard, tail);
+      releases.push(() => {
+        release();
+        if (this.tails.get(shard) === tail) this.tails.delete(shard);
+      });
+      await prev;
+    }
+    try {
+      return await fn();
+    } finally {
+      for (const r of releases) r();
+    }
+  }
+}
+
+interface StoredDedup {
+  readonly digest: string;
+  readonly source: string;
+  readonly outputs: Buffer | null;
+}
+
+function decodeOutputs(op: StoreOp, outputs: Buffer | null): Pick<OpResult, 'event' | 'placementChanges'> {
+  if (!outputs) return { event: null, placementChanges: [] };
+  const parsed = JSON.parse(outputs.toString('utf8')) as { event: OpResult['event']; changes: PlacementChange[] };
+  return { event: parsed.event ? { ...parsed.event, source: op.source } : null, placementChanges: parsed.changes ?? [] };
+}
+
+export class Committer {
+  private readonly stats = new Map<number, ShardStats>();
+  readonly locks = new ShardLocks();
+
+  constructor(private readonly ctx: CommitContext) {}
+
+  /** Forget cached stats (after a failure, or when shard ownership may have moved). */
+  invalidate(shards?: readonly number[]): void {
+    if (shards) for (const s of shards) this.stats.delete(s);
+    else this.stats.clear();
+  }
+
+  shardOfCid(cid: string): number {
+    return statsShardOf(parseCid(cid).mhPrefix, this.ctx.statsShards);
+  }
+
+  async commit(ops: readonly StoreOp[]): Promise<CommitResult> {
+    if (ops.length === 0) return { results: [], applied: 0, rejected: 0, duplicates: 0, redelivered: 0 };
+    const shards = ops.map((op) => this.shardOfCid(cidOfOp(op.body)));
+    return this.locks.withShards(shards, async () => {
+      try {
+        return await this.commitLocked(ops);
+      } catch (err: unknown) {
+        this.invalidate(shards);
+        throw err;
+      }
+    });
+  }
+
+  private async commitLocked(ops: readonly StoreOp[]): Promise<CommitResult> {
+    const { session } = this.ctx;
+    const limit = pLimit(this.ctx.maxConcurrency);
+    const results: Array<OpResult | undefined> = new Array(ops.length);
+    const digests = ops.map((op) => digestOfBody(op.body));
+    const indexOf = new Map(ops.map((op, i) => [op, i]));
+
+    // 1. Dedup inside the batch: the first op with an id wins.
+    const firstIndex = new Map<string, number>();
+    ops.forEach((op, i) => {
+      const first = firstIndex.get(op.opId);
+      if (first === undefined) firstIndex.set(op.opId, i);
+      else results[i] = digests[first] === digests[i] ? duplicate(op) : conflict(op);
+    });
+
+    // 2. Dedup against op_dedup.
+    const uniques = [...firstIndex.values()];
+    const stored = await Promise.all(
+      uniques.map((i) =>
+        limit(async () => {
+          const row = (await session.execute(CQL.selectDedup, [ops[i]!.opId])).rows[0];
+          return row ? ({ digest: row['digest'] as string, source: row['source'] as string, outputs: row['outputs'] as Buffer | null } satisfies StoredDedup) : null;
+        }),
+      ),
+    );
+    const fresh: number[] = [];
+    uniques.forEach((i, k) => {
+      const seen = stored[k];
+      const op = ops[i]!;
+      if (!seen) fresh.push(i);
+      else if (seen.digest !== digests[i]) results[i] = conflict(op);
+      else if (op.source !== null && seen.source === sourceText(op.source)) {
+        // The same Kafka message again (a crash before its offset was committed): re-publish.
+        results[i] = { op, outcome: 'redelivered', reason: null, message: null, ...decodeOutputs(op, seen.outputs) };
+      } else results[i] = duplicate(op);
+    });
+
+    // 3. Plan in rounds: each CID contributes a bounded number of ops per round, in log order.
+    const byCid = new Map<string, number[]>();
+    for (const i of fresh) {
+      const cid = cidOfOp(ops[i]!.body);
+      const list = byCid.get(cid);
+      if (list) list.push(i);
+      else byCid.set(cid, [i]);
+    }
+    while (byCid.size > 0) {
+      const round = new Map<string, number[]>();
+      for (const [cid, idx] of byCid) {
+        round.set(cid, idx.splice(0, MAX_OPS_PER_CID_PER_ROUND));
+        if (idx.length === 0) byCid.delete(cid);
+      }
+      const plans = await this.planRound(round, ops, limit);
+      for (const plan of plans) for (const r of plan.results) results[indexOf.get(r.op)!] = r;
+      await this.writePlans(plans, limit);
+    }
+
+    const final = results.map((r, i) => r ?? duplicate(ops[i]!));
+    return {
+      results: final,
+      applied: final.filter((r) => r.outcome === 'applied').length,
+      rejected: final.filter((r) => r.outcome === 'rejected').length,
+      duplicates: final.filter((r) => r.outcome === 'duplicate').length,
+      redelivered: final.filter((r) => r.outcome === 'redelivered').length,
+    };
+  }
+
+  private async planRound(round: Map<string, number[]>, ops: readonly StoreOp[], limit: ReturnType<typeof pLimit>): Promise<CidPlan[]> {
+    const { session } = this.ctx;
+    return Promise.all(
+      [...round].map(async ([cidText, idx]) => {
+        const cid = parseCid(cidText);
+        const [pinRow, placementRow] = await Promise.all([
+          limit(async () => (await session.execute(CQL.selectPin, [Buffer.from(cid.bytes)])).rows[0]),
+          limit(async () => (await session.execute(CQL.selectPlacement, [Buffer.from(cid.bytes)])).rows[0]),
+        ]);
+        const state: CidState = cidStateFromRows(cid, pinRow, placementRow);
+        return planCid(state, idx.map((i) => ops[i]!));
+      }),
+    );
+  }
+
+  private async loadStats(shard: number): Promise<ShardStats> {
+    const cached = this.stats.get(shard);
+    if (cached) return cached;
+    const row = (await this.ctx.session.execute(CQL.selectStats, [shard])).rows[0];
+    const counts = emptyCounts();
+    if (row) {
+      counts.pins = fromLong(row['pins']);
+      for (const [state, n] of Object.entries((row['placements'] as Record<string, unknown> | null) ?? {})) counts.placements[state] = fromLong(n);
+    }
+    const loaded = { counts, ts: fromLong(row?.['write_ts']) };
+    this.stats.set(shard, loaded);
+    return loaded;
+  }
+
+  private async writePlans(plans: readonly CidPlan[], limit: ReturnType<typeof pLimit>): Promise<void> {
+    const byShard = new Map<number, CidPlan[]>();
+    for (const plan of plans) {
+      if (plan.recorded.length === 0) continue;
+      const shard = statsShardOf(plan.initial.mhPrefix, this.ctx.statsShards);
+      const list = byShard.get(shard);
+      if (list) list.push(plan);
+      else byShard.set(shard, [plan]);
+    }
+    await Promise.all([...byShard].map(([shard, shardPlans]) => this.writeShard(shard, shardPlans, limit)));
+  }
+
+  private async writeShard(shard: number, plans: readonly CidPlan[], limit: ReturnType<typeof pLimit>): Promise<void> {
+    const stats = await this.loadStats(shard);
+    const budget = this.ctx.maxBatchBytes - 512; // room for the stats row
+    let chunk: { core: Statement[]; derived: Statement[]; delta: StatsCounts; maxTs: number } = newChunk();
+    let bytes = 0;
+    const flush = async (): Promise<void> => {
+      if (chunk.core.length === 0) return;
+      const c = chunk;
+      chunk = newChunk();
+      bytes = 0;
+      await Promise.all(c.derived.map((s) => limit(() => this.ctx.session.execute(s.query, s.params))));
+      const counts: StatsCounts = { pins: stats.counts.pins, placements: { ...stats.counts.placements } };
+      addCounts(counts, c.delta);
+      const ts = Math.max(stats.ts + 1, c.maxTs);
+      await limit(() => this.ctx.session.batchLogged([...c.core, statsStatement(shard, counts, ts, Date.now())]));
+      stats.counts = counts;
+      stats.ts = ts;
+    };
+    for (const plan of plans) {
+      const { core, derived } = statementsForPlan(plan, this.ctx);
+      const size = core.reduce((n, s) => n + estimateBytes(s), 0);
+      if (bytes > 0 && bytes + size > budget) await flush();
+      if (size > budget) this.ctx.logger.warn({ cid: plan.initial.cid, bytes: size }, 'one CID exceeds max_batch_bytes; writing it alone');
+      chunk.core.push(...core);
+      chunk.derived.push(...derived);
+      addCounts(chunk.delta, plan.statsDelta);
+      chunk.maxTs = Math.max(chunk.maxTs, plan.final.clock);
+      bytes += size;
+    }
+    await flush();
+  }
+}
+
+function newChunk(): { core: Statement[]; derived: Statement[]; delta: StatsCounts; maxTs: number } {
+  return { core: [], derived: [], delta: emptyCounts(), maxTs: 0 };
+}
+
+function duplicate(op: StoreOp): OpResult {
+  return { op, outcome: 'duplicate', reason: null, message: null, event: null, placementChanges: [] };
+}
+
+function conflict(op: StoreOp): OpResult {
+  const message = 'op_id was already used for a different operation';
+  return {
+    op,
+    outcome: 'rejected',
+    reason: 'OP_ID_CONFLICT',
+    message,
+    event: { opId: op.opId, ts: op.ts, cid: cidOfOp(op.body), kind: eventKindOf(op), outcome: 'rejected', reason: 'OP_ID_CONFLICT', detail: message, origin: op.origin, source: op.source },
+    placementChanges: [],
+  };
+}

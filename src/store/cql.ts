@@ -1,0 +1,37 @@
+/**
+ * Every CQL statement the store runs, in one place. All are prepared with bind markers; no value
+ * is ever spliced into query text. Writes carry USING TIMESTAMP from the planner (idempotent).
+ */
+
+export const PIN_COLUMNS =
+  'cid_bin, mh_prefix, owner, pin_type, max_depth, rf_min, rf_max, name, tags, metadata, expire_at, shard_size, reference, pin_update, origins, cluster_ts, created_at, updated_at, last_op_id, write_ts';
+
+export const CQL = {
+  selectPin: `SELECT ${PIN_COLUMNS} FROM pins_by_cid WHERE cid_bin = ?`,
+  selectPlacement: 'SELECT cid_bin, desired, actual, errors, updated_at, last_op_id, write_ts FROM placements_by_cid WHERE cid_bin = ?',
+  upsertPin: `INSERT INTO pins_by_cid (${PIN_COLUMNS}, deleted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?`,
+  deletePinRow: 'DELETE FROM pins_by_cid USING TIMESTAMP ? WHERE cid_bin = ?',
+  /** Keeps the CID's write clock after a delete so a later op with an older producer time still wins. */
+  insertPinMarker: 'INSERT INTO pins_by_cid (cid_bin, mh_prefix, last_op_id, write_ts, deleted_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) USING TTL ? AND TIMESTAMP ?',
+  upsertPlacement: 'INSERT INTO placements_by_cid (cid_bin, mh_prefix, desired, actual, errors, updated_at, last_op_id, write_ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?',
+  deletePlacement: 'DELETE FROM placements_by_cid USING TIMESTAMP ? WHERE cid_bin = ?',
+  upsertPeerPin: 'INSERT INTO pins_by_peer (peer_id, bucket, cid_bin, state, desired, error, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?',
+  deletePeerPin: 'DELETE FROM pins_by_peer USING TIMESTAMP ? WHERE peer_id = ? AND bucket = ? AND cid_bin = ?',
+  insertPeerBucket: 'INSERT INTO peer_buckets (peer_id, bucket) VALUES (?, ?)',
+  insertTtl: 'INSERT INTO pin_ttl_queue (time_bucket, shard, expire_at, cid_bin) VALUES (?, ?, ?, ?) USING TIMESTAMP ?',
+  deleteTtl: 'DELETE FROM pin_ttl_queue USING TIMESTAMP ? WHERE time_bucket = ? AND shard = ? AND expire_at = ? AND cid_bin = ?',
+  selectTtlBucket: 'SELECT expire_at, cid_bin FROM pin_ttl_queue WHERE time_bucket = ? AND shard = ? AND expire_at <= ?',
+  insertDedup: 'INSERT INTO op_dedup (op_id, digest, cid_bin, kind, source, outputs, applied_at) VALUES (?, ?, ?, ?, ?, ?, ?) USING TTL ? AND TIMESTAMP ?',
+  selectDedup: 'SELECT op_id, digest, source, outputs FROM op_dedup WHERE op_id = ?',
+  insertEvent:
+    'INSERT INTO pin_events (cid_bin, event_id, op_id, kind, outcome, reason, detail, origin, source, ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) USING TTL ? AND TIMESTAMP ?',
+  selectEvents: 'SELECT event_id, op_id, kind, outcome, reason, detail, origin, source, ts FROM pin_events WHERE cid_bin = ?',
+  upsertStats: 'INSERT INTO pin_stats (shard, pins, placements, updated_at, write_ts) VALUES (?, ?, ?, ?, ?) USING TIMESTAMP ?',
+  selectStats: 'SELECT shard, pins, placements, write_ts FROM pin_stats WHERE shard = ?',
+  selectAllStats: 'SELECT shard, pins, placements FROM pin_stats',
+  scanPinsTok: `SELECT token(cid_bin) AS tok, ${PIN_COLUMNS} FROM pins_by_cid WHERE token(cid_bin) >= ? AND token(cid_bin) <= ?`,
+  scanPlacementsTok:
+    'SELECT token(cid_bin) AS tok, cid_bin, desired, actual, errors, updated_at, last_op_id, write_ts FROM placements_by_cid WHERE token(cid_bin) >= ? AND token(cid_bin) <= ?',
+  selectPeerBuckets: 'SELECT bucket FROM peer_buckets WHERE peer_id = ?',
+  selectPeerBucket: 'SELECT cid_bin, state, desired, error, updated_at FROM pins_by_peer WHERE peer_id = ? AND bucket = ?',
+} as const;

@@ -1,0 +1,146 @@
+/** Reads: straight to the core tables, at the configured consistency. */
+import { parseCid } from '../domain/cid.js';
+import type { PlacementState } from '../domain/placement-state.js';
+import { NotFoundError } from '../errors.js';
+import { CQL } from './cql.js';
+import { addCounts, emptyCounts, type PinRecord, type PlacementRecord, type StatsCounts } from './records.js';
+import { fromLong, pinFromRow, placementFromRow } from './rows.js';
+import { mergeConcurrent, scanPartition, scanRange, splitRing, type TokenRange } from './scan.js';
+import type { CqlRow, CqlSession } from './session.js';
+import { cidFromBytes } from '../domain/cid.js';
+
+/** A pin with its placement, as reads return it. */
+export interface StoredPin extends PinRecord {
+  readonly placement: PlacementRecord | null;
+}
+
+export interface PeerPin {
+  readonly cid: string;
+  readonly peer: string;
+  readonly state: PlacementState;
+  readonly desired: boolean;
+  readonly error: string | null;
+  readonly updatedAt: number;
+}
+
+export interface ListOptions {
+  /** Token sub-ranges the ring is cut into (default 256). */
+  readonly splits?: number;
+  /** Sub-ranges read at once (default 8). */
+  readonly concurrency?: number;
+  /** Rows per page (default scylladb.page_size). */
+  readonly pageSize?: number;
+}
+
+export interface Stats {
+  readonly pins: number;
+  /** Placements by state. */
+  readonly placements: Readonly<Record<string, number>>;
+  /** Sum of all placements. */
+  readonly totalPlacements: number;
+}
+
+export class Reader {
+  constructor(
+    private readonly session: CqlSession,
+    private readonly pageSize: number,
+  ) {}
+
+  async get(cid: string): Promise<StoredPin> {
+    const parsed = parseCid(cid);
+    const key = Buffer.from(parsed.bytes);
+    const [pinRow, placementRow] = await Promise.all([
+      this.session.execute(CQL.selectPin, [key]),
+      this.session.execute(CQL.selectPlacement, [key]),
+    ]);
+    const pin = pinFromRow(pinRow.rows[0]);
+    if (!pin) throw new NotFoundError(parsed.text);
+    return { ...pin, placement: placementFromRow(placementRow.rows[0]) };
+  }
+
+  async has(cid: string): Promise<boolean> {
+    const row = (await this.session.execute(CQL.selectPin, [Buffer.from(parseCid(cid).bytes)])).rows[0];
+    return pinFromRow(row) !== null;
+  }
+
+  async getPlacement(cid: string): Promise<PlacementRecord | null> {
+    const row = (await this.session.execute(CQL.selectPlacement, [Buffer.from(parseCid(cid).bytes)])).rows[0];
+    return placementFromRow(row);
+  }
+
+  /**
+   * The whole pinset with placements, by parallel token-range scans. pins_by_cid and
+   * placements_by_cid share their partition key, so each range of both comes back in the same
+   * (token, key) order and is merge-joined without holding more than a page of each.
+   */
+  list(options: ListOptions = {}): AsyncGenerator<StoredPin> {
+    const ranges = splitRing(options.splits ?? 256);
+    const pageSize = options.pageSize ?? this.pageSize;
+    return mergeConcurrent(
+      ranges.map((range) => () => this.listRange(range, pageSize)),
+      options.concurrency ?? 8,
+    );
+  }
+
+  private async *listRange(range: TokenRange, pageSize: number): AsyncGenerator<StoredPin> {
+    const placements = scanRange(this.session, CQL.scanPlacementsTok, range, pageSize);
+    let pending: CqlRow | undefined = (await placements.next()).value ?? undefined;
+    try {
+      for await (const row of scanRange(this.session, CQL.scanPinsTok, range, pageSize)) {
+        const pin = pinFromRow(row);
+        if (!pin) continue;
+        const tok = BigInt((row['tok'] as { toString(): string }).toString());
+        const key = row['cid_bin'] as Buffer;
+        let placement: PlacementRecord | null = null;
+        while (pending) {
+          const ptok = BigInt((pending['tok'] as { toString(): string }).toString());
+          const order = ptok < tok ? -1 : ptok > tok ? 1 : Buffer.compare(pending['cid_bin'] as Buffer, key);
+          if (order > 0) break;
+          if (order === 0) placement = placementFromRow(pending);
+          pending = (await placements.next()).value ?? undefined;
+          if (order === 0) break;
+        }
+        yield { ...pin, placement };
+      }
+    } finally {
+      await placements.return(undefined);
+    }
+  }
+
+  /** Everything placed on one peer, bucket by bucket; `state` filters by placement state. */
+  async *listByPeer(peer: string, options: { state?: PlacementState | undefined; concurrency?: number } = {}): AsyncGenerator<PeerPin> {
+    const buckets = (await this.session.execute(CQL.selectPeerBuckets, [peer], { fetchSize: 100_000 })).rows.map((r) => r['bucket'] as number);
+    const pageSize = this.pageSize;
+    const session = this.session;
+    const sources = buckets.map(
+      (bucket) =>
+        async function* (): AsyncGenerator<PeerPin> {
+          for await (const row of scanPartition(session, CQL.selectPeerBucket, [peer, bucket], pageSize)) {
+            const state = row['state'] as PlacementState;
+            if (options.state !== undefined && state !== options.state) continue;
+            yield {
+              cid: cidFromBytes(row['cid_bin'] as Buffer).text,
+              peer,
+              state,
+              desired: (row['desired'] as boolean | null) ?? false,
+              error: (row['error'] as string | null) ?? null,
+              updatedAt: (row['updated_at'] as Date | null)?.getTime() ?? 0,
+            };
+          }
+        },
+    );
+    yield* mergeConcurrent(sources, options.concurrency ?? 16);
+  }
+
+  /** Exact counts: the sum of the pin_stats shard rows. */
+  async stats(): Promise<Stats> {
+    const total: StatsCounts = emptyCounts();
+    for (const row of (await this.session.execute(CQL.selectAllStats, [], { fetchSize: 10_000 })).rows) {
+      const placements: Record<string, number> = {};
+      for (const [state, n] of Object.entries((row['placements'] as Record<string, unknown> | null) ?? {})) placements[state] = fromLong(n);
+      addCounts(total, { pins: fromLong(row['pins']), placements });
+    }
+    const totalPlacements = Object.values(total.placements).reduce((a, b) => a + b, 0);
+    return { pins: total.pins, placements: total.placements, totalPlacements };
+  }
+}

@@ -1,0 +1,193 @@
+/**
+ * The database edge: a narrow session over cassandra-driver that the rest of the store talks to.
+ * Every statement is prepared; idempotent ones are marked so; retries use exponential backoff
+ * between the configured min and max delay (the driver's own retry policy is disabled so a
+ * failure is retried exactly num_retries times, not twice over).
+ */
+import cassandra from 'cassandra-driver';
+import { readFileSync } from 'node:fs';
+import type { ScyllaConfig } from '../config/types.js';
+import { PinstateError } from '../errors.js';
+import type { Logger } from '../log.js';
+import { silentLogger } from '../log.js';
+
+const { Client, policies, auth, types } = cassandra;
+
+export type CqlValue = unknown;
+export type CqlRow = cassandra.types.Row;
+
+export interface Statement {
+  readonly query: string;
+  readonly params: readonly CqlValue[];
+}
+
+export interface ExecOptions {
+  /** Safe to retry (all pinstate writes are: deterministic timestamps). Default true. */
+  readonly idempotent?: boolean;
+  readonly fetchSize?: number;
+  readonly pageState?: string | undefined;
+  readonly consistency?: number;
+  readonly routingKey?: Buffer;
+}
+
+export interface Page {
+  readonly rows: readonly CqlRow[];
+  /** Set when more pages follow. A short (even empty) page does not mean the end. */
+  readonly pageState: string | undefined;
+}
+
+/** What the store needs from a database connection. */
+export interface CqlSession {
+  readonly keyspace: string;
+  execute(query: string, params?: readonly CqlValue[], options?: ExecOptions): Promise<Page>;
+  /** A logged batch (atomic: all or nothing, eventually) of prepared statements. */
+  batchLogged(statements: readonly Statement[], options?: ExecOptions): Promise<void>;
+  /** DDL: not prepared (CQL cannot prepare schema statements), never carries user input. */
+  executeDdl(query: string): Promise<void>;
+  /** Number of requests currently in flight (for metrics and backpressure). */
+  inFlight(): number;
+  readonly client: cassandra.Client;
+  shutdown(): Promise<void>;
+}
+
+export const CONSISTENCY: Readonly<Record<string, number>> = types.consistencies as unknown as Record<string, number>;
+
+/** Errors worth retrying: the database was briefly unreachable, overloaded or slow. */
+export function isRetryableDbError(err: unknown): boolean {
+  if (err instanceof PinstateError) return err.canRetry;
+  if (!(err instanceof Error)) return false;
+  const name = err.name;
+  if (name === 'NoHostAvailableError' || name === 'OperationTimedOutError' || name === 'BusyConnectionError') return true;
+  if (name === 'ResponseError') {
+    const code = (err as Error & { code?: number }).code;
+    const rc = types.responseErrorCodes;
+    return code === rc.overloaded || code === rc.isBootstrapping || code === rc.unavailableException || code === rc.writeTimeout || code === rc.readTimeout || code === rc.truncateError;
+  }
+  return false;
+}
+
+/** Wraps a driver error in a PinstateError with a retry decision attached. */
+export function toDbError(err: unknown): PinstateError {
+  if (err instanceof PinstateError) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  const timeout = err instanceof Error && (err.name === 'OperationTimedOutError' || /timeout/i.test(err.name));
+  if (isRetryableDbError(err)) return new PinstateError(timeout ? 'DB_TIMEOUT' : 'DB_UNAVAILABLE', `database: ${message}`, { cause: err });
+  return new PinstateError('INTERNAL', `database: ${message}`, { cause: err });
+}
+
+export function backoffDelayMs(attempt: number, minMs: number, maxMs: number): number {
+  const exp = Math.min(maxMs, minMs * 2 ** attempt);
+  // Full jitter keeps retries of many writers from arriving together.
+  return Math.max(minMs, Math.round(exp / 2 + (Math.random() * exp) / 2));
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+export interface SessionOptions {
+  readonly config: ScyllaConfig;
+  /** Connect to this keyspace (omit for schema creation). */
+  readonly keyspace?: string | undefined;
+  readonly logger?: Logger;
+}
+
+function buildClientOptions(config: ScyllaConfig, keyspace: string | undefined): cassandra.ClientOptions {
+  const options: cassandra.ClientOptions = {
+    contactPoints: config.hosts.map((h) => (h.includes(':') ? h : `${h}:${config.port}`)),
+    localDataCenter: config.localDc,
+    ...(keyspace === undefined ? {} : { keyspace }),
+    policies: {
+      loadBalancing: new policies.loadBalancing.TokenAwarePolicy(new policies.loadBalancing.DCAwareRoundRobinPolicy(config.localDc)),
+      retry: new policies.retry.FallthroughRetryPolicy(),
+      reconnection: new policies.reconnection.ExponentialReconnectionPolicy(config.retryPolicy.minRetryDelayMs, config.retryPolicy.maxRetryDelayMs, false),
+    },
+    pooling: { coreConnectionsPerHost: { [cassandra.types.distance.local]: config.numConns, [cassandra.types.distance.remote]: 1 } },
+    socketOptions: { readTimeout: config.timeoutMs, connectTimeout: config.connectTimeoutMs },
+    queryOptions: {
+      consistency: CONSISTENCY[config.consistency.toLowerCase().replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase())] ?? types.consistencies.localQuorum,
+      serialConsistency: config.serialConsistency === 'SERIAL' ? types.consistencies.serial : types.consistencies.localSerial,
+      prepare: true,
+      fetchSize: config.pageSize,
+    },
+    protocolOptions: { port: config.port, maxVersion: types.protocolVersion.v4 },
+  };
+  if (config.username !== undefined) {
+    options.authProvider = new auth.PlainTextAuthProvider(config.username, config.password ?? '');
+  }
+  if (config.tls.enabled) {
+    options.sslOptions = {
+      rejectUnauthorized: !config.tls.insecureSkipVerify,
+      ...(config.tls.caFile ? { ca: [readFileSync(config.tls.caFile)] } : {}),
+      ...(config.tls.certFile ? { cert: readFileSync(config.tls.certFile) } : {}),
+      ...(config.tls.keyFile ? { key: readFileSync(config.tls.keyFile) } : {}),
+    };
+  }
+  return options;
+}
+
+/** Opens a session; fails with DB_UNAVAILABLE (naming the hosts) when no host answers. */
+export async function openSession(options: SessionOptions): Promise<CqlSession> {
+  const { config } = options;
+  const logger = (options.logger ?? silentLogger()).child({ component: 'cql' });
+  const client = new Client(buildClientOptions(config, options.keyspace));
+  try {
+    await client.connect();
+  } catch (err: unknown) {
+    await client.shutdown().catch(() => undefined);
+    throw new PinstateError('DB_UNAVAILABLE', `cannot connect to the database at ${config.hosts.join(',')}:${config.port}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  }
+  let inFlight = 0;
+  const { numRetries, minRetryDelayMs, maxRetryDelayMs } = config.retryPolicy;
+
+  async function withRetry<T>(what: string, idempotent: boolean, fn: () => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      const started = performance.now();
+      inFlight++;
+      try {
+        const result = await fn();
+        if (config.traceQueries) logger.info({ query: what, ms: +(performance.now() - started).toFixed(3), attempt }, 'cql query');
+        return result;
+      } catch (err: unknown) {
+        const retry = idempotent && attempt < numRetries && isRetryableDbError(err);
+        logger[retry ? 'warn' : 'error']({ query: what, attempt, err: err instanceof Error ? err.message : String(err) }, retry ? 'cql retry' : 'cql failed');
+        if (!retry) throw toDbError(err);
+        await sleep(backoffDelayMs(attempt, minRetryDelayMs, maxRetryDelayMs));
+      } finally {
+        inFlight--;
+      }
+    }
+  }
+
+  return {
+    keyspace: options.keyspace ?? '',
+    client,
+    inFlight: () => inFlight,
+    async execute(query, params = [], opts = {}) {
+      const result = await withRetry(query, opts.idempotent ?? true, () =>
+        client.execute(query, params as CqlValue[], {
+          prepare: true,
+          isIdempotent: opts.idempotent ?? true,
+          ...(opts.fetchSize === undefined ? {} : { fetchSize: opts.fetchSize }),
+          ...(opts.pageState === undefined ? {} : { pageState: opts.pageState }),
+          ...(opts.consistency === undefined ? {} : { consistency: opts.consistency }),
+          ...(opts.routingKey === undefined ? {} : { routingKey: opts.routingKey }),
+        }),
+      );
+      return { rows: result.rows ?? [], pageState: result.pageState ?? undefined };
+    },
+    async batchLogged(statements, opts = {}) {
+      if (statements.length === 0) return;
+      await withRetry(`BATCH(${statements.length})`, opts.idempotent ?? true, () =>
+        client.batch(
+          statements.map((s) => ({ query: s.query, params: s.params as CqlValue[] })),
+          { prepare: true, logged: true, isIdempotent: opts.idempotent ?? true, ...(opts.consistency === undefined ? {} : { consistency: opts.consistency }) },
+        ),
+      );
+    },
+    async executeDdl(query) {
+      await withRetry(query.slice(0, 60), true, () => client.execute(query, [], { prepare: false }));
+    },
+    async shutdown() {
+      await client.shutdown();
+    },
+  };
+}

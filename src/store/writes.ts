@@ -1,0 +1,190 @@
+/**
+ * Turns a CID plan into prepared statements, split in two:
+ * - `core`: the CID's pin and placement rows and its ops' op_dedup rows. These go, together
+ *   with the shard's pin_stats row, into one logged batch, so a crash leaves either all of them
+ *   or none: stats can never count an op twice or miss one.
+ * - `derived`: pins_by_peer, peer_buckets, pin_ttl_queue and pin_events rows. They are pure
+ *   functions of the ops (written at each touching op's timestamp), so writing them before the
+ *   core batch, and again on a replay, gives the same rows.
+ */
+import cassandra from 'cassandra-driver';
+import { createHash } from 'node:crypto';
+import { parseCid } from '../domain/cid.js';
+import { peerBucket } from '../domain/mh-prefix.js';
+import type { CidPlan, RecordedOp } from './plan.js';
+import { CQL } from './cql.js';
+import { sourceText, toLong } from './rows.js';
+import type { StatsCounts } from './records.js';
+import type { Statement } from './session.js';
+
+const { unset } = cassandra.types;
+const { TimeUuid } = cassandra.types;
+
+export interface WriteContext {
+  readonly peerBucketBits: number;
+  readonly ttlShards: number;
+  readonly dedupTtlSec: number;
+  readonly eventsTtlSec: number;
+}
+
+export const HOUR_MS = 3_600_000;
+
+export const ttlBucketOf = (expireAt: number): number => Math.floor(expireAt / HOUR_MS);
+export const ttlShardOf = (mhPrefix: number, shards: number): number => mhPrefix % shards;
+
+const cidBytesOrNull = (text: string | null): Buffer | null => (text === null ? null : Buffer.from(parseCid(text).bytes));
+const dateOrNull = (msValue: number | null): Date | null => (msValue === null ? null : new Date(msValue));
+
+/** null when the old row may hold a value (so it must be cleared), else `unset` (no tombstone). */
+function nullable<T>(value: T | null, oldMayHaveValue: boolean): T | null | typeof unset {
+  if (value !== null) return value;
+  return oldMayHaveValue ? null : unset;
+}
+
+/** A deterministic timeuuid for an op's event row: time from the op, node and clock from its id. */
+export function eventIdOf(opId: string, tsMs: number): cassandra.types.TimeUuid {
+  const h = createHash('sha256').update(opId).digest();
+  const ticks = h.readUInt16BE(0) % 10_000;
+  return TimeUuid.fromDate(new Date(tsMs), ticks, h.subarray(2, 8), h.subarray(8, 10));
+}
+
+/** What op_dedup keeps of an op's outputs, so a redelivery can re-publish them. */
+export function outputsOf(rec: RecordedOp): Buffer {
+  return Buffer.from(JSON.stringify({ event: rec.result.event, changes: rec.result.placementChanges }));
+}
+
+export function digestOfBody(body: unknown): string {
+  return createHash('sha256').update(JSON.stringify(body)).digest('hex').slice(0, 32);
+}
+
+export interface PlanStatements {
+  readonly core: Statement[];
+  readonly derived: Statement[];
+}
+
+export function statementsForPlan(plan: CidPlan, ctx: WriteContext): PlanStatements {
+  const core: Statement[] = [];
+  const derived: Statement[] = [];
+  const { initial, final } = plan;
+  const cidBin = Buffer.from(initial.cidBytes);
+
+  if (plan.pinTs !== null) {
+    const ts = plan.pinTs;
+    const pin = final.pin;
+    if (pin) {
+      const s = pin.spec;
+      const old = initial.pin?.spec;
+      const rowMayExist = initial.clock > 0;
+      core.push({
+        query: CQL.upsertPin,
+        params: [
+          cidBin,
+          initial.mhPrefix,
+          s.owner,
+          s.pinType,
+          s.maxDepth,
+          s.replicationFactorMin,
+          s.replicationFactorMax,
+          s.name,
+          s.tags,
+          s.metadata,
+          nullable(dateOrNull(s.expireAt), old?.expireAt != null),
+          toLong(s.shardSize),
+          nullable(cidBytesOrNull(s.reference), old?.reference != null),
+          nullable(cidBytesOrNull(s.pinUpdate), old?.pinUpdate != null),
+          s.origins,
+          nullable(dateOrNull(s.timestamp), old?.timestamp != null),
+          new Date(pin.createdAt),
+          new Date(pin.updatedAt),
+          pin.lastOpId,
+          toLong(ts),
+          nullable(null, rowMayExist && !initial.pin),
+          toLong(ts),
+        ],
+      });
+    } else {
+      const last = plan.recorded.at(-1);
+      core.push({ query: CQL.deletePinRow, params: [toLong(ts - 1), cidBin] });
+      core.push({
+        query: CQL.insertPinMarker,
+        params: [cidBin, initial.mhPrefix, last?.result.op.opId ?? '', toLong(final.clock), new Date(last?.result.op.ts ?? 0), new Date(last?.result.op.ts ?? 0), ctx.dedupTtlSec, toLong(ts)],
+      });
+    }
+  }
+
+  if (plan.placementTs !== null) {
+    const ts = plan.placementTs;
+    const p = final.placement;
+    if (p) {
+      core.push({
+        query: CQL.upsertPlacement,
+        params: [cidBin, initial.mhPrefix, p.desired, p.actual, p.errors, new Date(p.updatedAt), p.lastOpId, toLong(final.clock), toLong(ts)],
+      });
+    } else {
+      core.push({ query: CQL.deletePlacement, params: [toLong(ts), cidBin] });
+    }
+  }
+
+  for (const rec of plan.recorded) {
+    const op = rec.result.op;
+    core.push({
+      query: CQL.insertDedup,
+      params: [op.opId, digestOfBody(op.body), cidBin, op.body.kind, sourceText(op.source) ?? '', outputsOf(rec), new Date(op.ts), ctx.dedupTtlSec, toLong(rec.ts)],
+    });
+    const ev = rec.result.event;
+    if (ev) {
+      derived.push({
+        query: CQL.insertEvent,
+        params: [cidBin, eventIdOf(op.opId, op.ts), op.opId, ev.kind, ev.outcome, ev.reason, ev.detail, ev.origin, sourceText(ev.source), new Date(ev.ts), ctx.eventsTtlSec, toLong(rec.ts)],
+      });
+    }
+  }
+
+  const bucket = peerBucket(initial.mhPrefix, ctx.peerBucketBits);
+  for (const pw of plan.peerWrites) {
+    if (pw.row) {
+      derived.push({
+        query: CQL.upsertPeerPin,
+        params: [pw.peer, bucket, cidBin, pw.row.state, pw.row.desired, pw.row.error ?? unset, new Date(pw.row.updatedAt), toLong(pw.ts)],
+      });
+      derived.push({ query: CQL.insertPeerBucket, params: [pw.peer, bucket] });
+    } else {
+      derived.push({ query: CQL.deletePeerPin, params: [toLong(pw.ts), pw.peer, bucket, cidBin] });
+    }
+  }
+
+  const ttlShard = ttlShardOf(initial.mhPrefix, ctx.ttlShards);
+  for (const tw of plan.ttlWrites) {
+    const key = [toLong(ttlBucketOf(tw.expireAt)), ttlShard, new Date(tw.expireAt), cidBin];
+    derived.push(tw.present ? { query: CQL.insertTtl, params: [...key, toLong(tw.ts)] } : { query: CQL.deleteTtl, params: [toLong(tw.ts), ...key] });
+  }
+  return { core, derived };
+}
+
+export function statsStatement(shard: number, counts: StatsCounts, ts: number, nowMs: number): Statement {
+  const placements: Record<string, cassandra.types.Long> = {};
+  for (const [state, n] of Object.entries(counts.placements)) placements[state] = toLong(n);
+  return { query: CQL.upsertStats, params: [shard, toLong(counts.pins), placements, new Date(nowMs), toLong(ts), toLong(ts)] };
+}
+
+/** Rough serialized size of a statement's values, for keeping logged batches under the limit. */
+export function estimateBytes(statement: Statement): number {
+  let n = 24;
+  for (const v of statement.params) n += valueBytes(v);
+  return n;
+}
+
+function valueBytes(v: unknown): number {
+  if (v === null || v === undefined || v === unset) return 4;
+  if (typeof v === 'string') return 4 + Buffer.byteLength(v);
+  if (typeof v === 'number' || typeof v === 'boolean') return 12;
+  if (v instanceof Uint8Array) return 4 + v.length;
+  if (v instanceof Date) return 12;
+  if (Array.isArray(v)) return 8 + v.reduce((acc: number, x: unknown) => acc + valueBytes(x), 0);
+  if (typeof v === 'object') {
+    let n = 8;
+    for (const [k, x] of Object.entries(v as Record<string, unknown>)) n += 4 + Buffer.byteLength(k) + valueBytes(x);
+    return n;
+  }
+  return 16;
+}

@@ -1,0 +1,84 @@
+/** Seeded, reproducible workloads of mixed ops for replay and consistency tests. */
+import { PLACEMENT_STATES } from '../../src/domain/placement-state.js';
+import { ackOp, deleteOp, placementOp, upsertOp } from '../../src/store/ops.js';
+import type { StoreOp } from '../../src/store/records.js';
+import { cidV0, cidV1, peerId } from './cids.js';
+
+/** mulberry32: small, fast, good enough for test data. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface WorkloadOptions {
+  readonly seed: number;
+  readonly ops: number;
+  readonly cids: number;
+  readonly peers: number;
+  /** First op time, unix ms. */
+  readonly startTs?: number;
+  readonly prefix?: string;
+}
+
+/** Mixed upserts, deletes, placements and acks over a small set of CIDs so ops collide. */
+export function mixedOps(options: WorkloadOptions): StoreOp[] {
+  const rand = rng(options.seed);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
+  const cids = Array.from({ length: options.cids }, (_, i) => (i % 3 === 0 ? cidV0(`${options.seed}-${i}`) : cidV1(`${options.seed}-${i}`)));
+  const peers = Array.from({ length: options.peers }, (_, i) => peerId(`${options.seed}-${i}`));
+  const prefix = options.prefix ?? `w${options.seed}`;
+  let ts = options.startTs ?? 1_700_000_000_000;
+  const ops: StoreOp[] = [];
+  for (let i = 0; i < options.ops; i++) {
+    // Mostly forward in time, sometimes a producer clock behind the others.
+    ts += rand() < 0.1 ? -Math.floor(rand() * 50) : Math.floor(rand() * 20);
+    const cid = pick(cids);
+    const opId = `${prefix}-${i}`;
+    const o = { ts, origin: 'workload' };
+    const r = rand();
+    if (r < 0.35) {
+      ops.push(
+        upsertOp(
+          opId,
+          {
+            cid,
+            name: `n${Math.floor(rand() * 1000)}`,
+            replicationFactorMin: 1 + Math.floor(rand() * 2),
+            replicationFactorMax: 3,
+            tags: rand() < 0.3 ? ['t1', 't2'] : [],
+            metadata: rand() < 0.3 ? { k: String(i) } : {},
+            expireAt: rand() < 0.2 ? ts + 3_600_000 * (1 + Math.floor(rand() * 48)) : null,
+          },
+          o,
+        ),
+      );
+    } else if (r < 0.45) {
+      ops.push(deleteOp(opId, cid, o));
+    } else if (r < 0.7) {
+      const chosen = peers.filter(() => rand() < 0.4);
+      ops.push(placementOp(opId, cid, chosen, o));
+    } else {
+      ops.push(ackOp(opId, cid, pick(peers), pick(PLACEMENT_STATES), { ...o, error: rand() < 0.2 ? 'boom' : null }));
+    }
+  }
+  return ops;
+}
+
+/** Splits ops into consecutive batches of varying size (a different cut gives different batch boundaries). */
+export function cut<T>(items: readonly T[], sizes: readonly number[]): T[][] {
+  const out: T[][] = [];
+  let i = 0;
+  let k = 0;
+  while (i < items.length) {
+    const n = sizes[k++ % sizes.length]!;
+    out.push(items.slice(i, i + n));
+    i += n;
+  }
+  return out;
+}
