@@ -183,7 +183,8 @@ export function validatePinSpec(input: PinSpecInput): PinSpec {
     checkString(k, `metadata.${k}`, LIMITS.metadataKeyBytes);
     const v = checkString(metaIn[k], `metadata.${k}`, LIMITS.metadataTotalBytes);
     metaBytes += byteLength(k) + byteLength(v);
-    metadata[k] = v;
+    // defineProperty, not assignment: a "__proto__" key must become data, not change the prototype.
+    Object.defineProperty(metadata, k, { value: v, enumerable: true, writable: true, configurable: true });
   }
   if (metaBytes > LIMITS.metadataTotalBytes) throw new ValidationError('OVERSIZED_VALUE', 'metadata', `larger than ${LIMITS.metadataTotalBytes} bytes`);
 
