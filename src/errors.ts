@@ -20,6 +20,8 @@ export const ERROR_CODES = [
   'PIN_TYPE_CONFLICT',
   'PIN_NOT_FOUND',
   'OP_ID_CONFLICT',
+  /** A message on a partition other than its CID's (keyed with something other than the mh_prefix key). */
+  'MISROUTED',
   // configuration and lifecycle
   'CONFIG_INVALID',
   'ILLEGAL_STATE',
@@ -49,6 +51,7 @@ const INPUT_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'PIN_TYPE_CONFLICT',
   'PIN_NOT_FOUND',
   'OP_ID_CONFLICT',
+  'MISROUTED',
 ]);
 
 const RETRYABLE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['DB_UNAVAILABLE', 'DB_TIMEOUT', 'KAFKA_UNAVAILABLE']);

@@ -12,6 +12,8 @@ export interface UpsertPinBody {
 export interface DeletePinBody {
   readonly kind: 'DeletePin';
   readonly cid: string;
+  /** Set by the TTL sweeper: delete only if the pin still expires at this time (unix ms). */
+  readonly expiredAt?: number | null;
 }
 export interface SetDesiredPlacementBody {
   readonly kind: 'SetDesiredPlacement';

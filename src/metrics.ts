@@ -1,0 +1,45 @@
+/**
+ * Prometheus metrics. The registry is always passed in (never the global one), so each test and
+ * each embedded component gets its own. Names carry units; the list is in docs/metrics.md.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export { Registry };
+
+export function createRegistry(options: { defaultMetrics?: boolean } = {}): Registry {
+  const registry = new Registry();
+  if (options.defaultMetrics) collectDefaultMetrics({ register: registry, prefix: 'pinstate_process_' });
+  return registry;
+}
+
+const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+export interface WriterMetrics {
+  readonly messages: Counter<'topic' | 'outcome'>;
+  readonly dlq: Counter<'topic' | 'reason'>;
+  readonly batchOps: Histogram<never>;
+  readonly applySeconds: Histogram<never>;
+  readonly publishSeconds: Histogram<never>;
+  readonly commitSeconds: Histogram<never>;
+  readonly retries: Counter<'kind'>;
+  readonly lag: Gauge<'topic' | 'partition'>;
+  readonly state: Gauge<'state'>;
+  readonly inFlightCql: Gauge<never>;
+}
+
+/** Metrics of the Kafka writer; safe to call twice on one registry (returns the same metrics). */
+export function writerMetrics(registry: Registry): WriterMetrics {
+  const get = <T>(name: string, make: () => T): T => (registry.getSingleMetric(name) as T | undefined) ?? make();
+  return {
+    messages: get('pinstate_writer_messages_total', () => new Counter({ name: 'pinstate_writer_messages_total', help: 'Messages handled by the writer, by source topic and outcome (applied, rejected, duplicate, redelivered, dead_lettered).', labelNames: ['topic', 'outcome'] as const, registers: [registry] })),
+    dlq: get('pinstate_writer_dlq_total', () => new Counter({ name: 'pinstate_writer_dlq_total', help: 'Messages sent to a dead-letter topic, by source topic and reason code.', labelNames: ['topic', 'reason'] as const, registers: [registry] })),
+    batchOps: get('pinstate_writer_batch_ops', () => new Histogram({ name: 'pinstate_writer_batch_ops', help: 'Ops per store commit.', buckets: [1, 10, 50, 100, 250, 500, 1000, 2000, 5000], registers: [registry] })),
+    applySeconds: get('pinstate_writer_apply_seconds', () => new Histogram({ name: 'pinstate_writer_apply_seconds', help: 'Time to apply one batch to the database (dedup, reads, writes).', buckets: LATENCY_BUCKETS, registers: [registry] })),
+    publishSeconds: get('pinstate_writer_publish_seconds', () => new Histogram({ name: 'pinstate_writer_publish_seconds', help: 'Time to publish one batch of events, placement changes and dead letters.', buckets: LATENCY_BUCKETS, registers: [registry] })),
+    commitSeconds: get('pinstate_writer_commit_seconds', () => new Histogram({ name: 'pinstate_writer_commit_seconds', help: 'Time to commit consumer offsets after a batch.', buckets: LATENCY_BUCKETS, registers: [registry] })),
+    retries: get('pinstate_writer_retries_total', () => new Counter({ name: 'pinstate_writer_retries_total', help: 'Batches retried after a transient failure, by kind (database, kafka).', labelNames: ['kind'] as const, registers: [registry] })),
+    lag: get('pinstate_writer_lag_messages', () => new Gauge({ name: 'pinstate_writer_lag_messages', help: 'Consumer lag per partition at the last fetched batch (high watermark - 1 - last offset).', labelNames: ['topic', 'partition'] as const, registers: [registry] })),
+    state: get('pinstate_writer_state', () => new Gauge({ name: 'pinstate_writer_state', help: 'Writer lifecycle state: 1 for the current state, 0 for the others.', labelNames: ['state'] as const, registers: [registry] })),
+    inFlightCql: get('pinstate_cql_in_flight_requests', () => new Gauge({ name: 'pinstate_cql_in_flight_requests', help: 'CQL requests in flight from this process.', registers: [registry] })),
+  };
+}
