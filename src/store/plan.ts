@@ -48,6 +48,8 @@ export interface CidPlan {
   readonly recorded: readonly RecordedOp[];
   /** Timestamp of the last op that changed the pin row, or null when it did not change. */
   readonly pinTs: number | null;
+  /** The op that last changed the pin row (its id and time go into the row or the delete marker). */
+  readonly pinOp: StoreOp | null;
   readonly placementTs: number | null;
   readonly peerWrites: readonly PeerWrite[];
   readonly ttlWrites: readonly TtlWrite[];
@@ -98,9 +100,11 @@ export function planCid(initial: CidState, ops: readonly StoreOp[]): CidPlan {
   };
   const results: OpResult[] = [];
   const recorded: RecordedOp[] = [];
-  const peerTouched = new Map<string, number>();
+  // peer → (write ts, op time) of the last op that touched it.
+  const peerTouched = new Map<string, { ts: number; opTs: number }>();
   const ttlTouched = new Map<number, number>();
   let pinTs: number | null = null;
+  let pinOp: StoreOp | null = null;
   let placementTs: number | null = null;
 
   for (const op of ops) {
@@ -109,10 +113,11 @@ export function planCid(initial: CidState, ops: readonly StoreOp[]): CidPlan {
     let detail = '';
     let reject: { reason: string; message: string } | null = null;
     let touchedPlacement = false;
+    let touchedPin = false;
 
     const change = (peer: string, desired: boolean, state: PlacementState): void => {
       changes.push({ cid: initial.cid, peer, desired, state, opId: op.opId, ts: op.ts });
-      peerTouched.set(peer, ts);
+      peerTouched.set(peer, { ts, opTs: op.ts });
       touchedPlacement = true;
     };
 
@@ -145,7 +150,7 @@ export function planCid(initial: CidState, ops: readonly StoreOp[]): CidPlan {
         if (oldExpire !== null && oldExpire !== body.spec.expireAt) ttlTouched.set(oldExpire, ts);
         if (body.spec.expireAt !== null) ttlTouched.set(body.spec.expireAt, ts);
         w.pin = { spec: body.spec, createdAt: old?.createdAt ?? op.ts, updatedAt: op.ts, lastOpId: op.opId };
-        pinTs = ts;
+        touchedPin = true;
         detail = (old ? '' : 'new ') + describeSpec(w.pin);
         break;
       }
@@ -162,7 +167,7 @@ export function planCid(initial: CidState, ops: readonly StoreOp[]): CidPlan {
         }
         if (old.spec.expireAt !== null) ttlTouched.set(old.spec.expireAt, ts);
         w.pin = null;
-        pinTs = ts;
+        touchedPin = true;
         for (const peer of w.desired) unplace(peer);
         w.desired = [];
         detail = guard === null ? 'delete' : `expire at ${new Date(guard).toISOString()}`;
@@ -236,12 +241,18 @@ export function planCid(initial: CidState, ops: readonly StoreOp[]): CidPlan {
     };
     results.push(result);
     recorded.push({ result, ts });
-    // A rejected op still advances the clock: its dedup and event rows are written at `ts`.
-    w.clock = ts;
+    // Only ops that change a core row advance the clock: the clock is read back from those rows
+    // (write_ts), so a rejected or no-op op must not move it, or plans would depend on batch cuts.
+    if (!reject && touchedPin) {
+      pinTs = ts;
+      pinOp = op;
+      w.clock = ts;
+    }
     if (!reject && touchedPlacement) {
       placementTs = ts;
       w.placementUpdatedAt = op.ts;
       w.placementLastOp = op.opId;
+      w.clock = ts;
     }
   }
 
@@ -251,12 +262,12 @@ export function planCid(initial: CidState, ops: readonly StoreOp[]): CidPlan {
       : { desired: w.desired, actual: w.actual, errors: w.errors, updatedAt: w.placementUpdatedAt, lastOpId: w.placementLastOp };
   const final: CidState = { ...initial, pin: w.pin, placement, clock: w.clock };
 
-  const peerWrites: PeerWrite[] = [...peerTouched].map(([peer, ts]) => {
+  const peerWrites: PeerWrite[] = [...peerTouched].map(([peer, touch]) => {
     const state = w.actual[peer];
     return {
       peer,
-      ts,
-      row: state === undefined ? null : { state, desired: w.desired.includes(peer), error: w.errors[peer] ?? null, updatedAt: w.placementUpdatedAt },
+      ts: touch.ts,
+      row: state === undefined ? null : { state, desired: w.desired.includes(peer), error: w.errors[peer] ?? null, updatedAt: touch.opTs },
     };
   });
   const finalExpire = w.pin?.spec.expireAt ?? null;
@@ -268,6 +279,7 @@ export function planCid(initial: CidState, ops: readonly StoreOp[]): CidPlan {
     results,
     recorded,
     pinTs,
+    pinOp,
     placementTs,
     peerWrites,
     ttlWrites,

@@ -103,11 +103,11 @@ export function statementsForPlan(plan: CidPlan, ctx: WriteContext): PlanStateme
         ],
       });
     } else {
-      const last = plan.recorded.at(-1);
+      const op = plan.pinOp;
       core.push({ query: CQL.deletePinRow, params: [toLong(ts - 1), cidBin] });
       core.push({
         query: CQL.insertPinMarker,
-        params: [cidBin, initial.mhPrefix, last?.result.op.opId ?? '', toLong(final.clock), new Date(last?.result.op.ts ?? 0), new Date(last?.result.op.ts ?? 0), ctx.dedupTtlSec, toLong(ts)],
+        params: [cidBin, initial.mhPrefix, op?.opId ?? '', toLong(ts), new Date(op?.ts ?? 0), new Date(op?.ts ?? 0), ctx.dedupTtlSec, toLong(ts)],
       });
     }
   }
@@ -118,7 +118,7 @@ export function statementsForPlan(plan: CidPlan, ctx: WriteContext): PlanStateme
     if (p) {
       core.push({
         query: CQL.upsertPlacement,
-        params: [cidBin, initial.mhPrefix, p.desired, p.actual, p.errors, new Date(p.updatedAt), p.lastOpId, toLong(final.clock), toLong(ts)],
+        params: [cidBin, initial.mhPrefix, p.desired, p.actual, p.errors, new Date(p.updatedAt), p.lastOpId, toLong(ts), toLong(ts)],
       });
     } else {
       core.push({ query: CQL.deletePlacement, params: [toLong(ts), cidBin] });

@@ -75,7 +75,8 @@ export async function dumpKeyspace(session: CqlSession, tables: readonly string[
   for (const table of tables) {
     const cols = (await session.execute('SELECT column_name, kind FROM system_schema.columns WHERE keyspace_name = ? AND table_name = ?', [session.keyspace, table])).rows;
     const regular = cols.filter((c) => c['kind'] === 'regular').map((c) => c['column_name'] as string);
-    const all = cols.map((c) => c['column_name'] as string).filter((c) => !(table === 'pin_stats' && c === 'updated_at'));
+    // pin_stats.updated_at is wall-clock time and write_ts follows chunk boundaries; the counts are what must agree.
+    const all = cols.map((c) => c['column_name'] as string).filter((c) => !(table === 'pin_stats' && (c === 'updated_at' || c === 'write_ts')));
     // pin_stats rows are rewritten per chunk, so their write times depend on batch boundaries; their values do not.
     const wt = table === 'pin_stats' ? [] : regular.map((c) => `writetime(${c}) AS wt_${c}`);
     const rows: string[] = [];

@@ -9,7 +9,9 @@ import { dumpKeyspace, freshStore, type TestKeyspace } from '../../support/store
 import { mixedOps } from '../../support/workload.js';
 
 // Intents only: a CID's intents share a partition, so the outcome is fully determined by the log.
-const OPS = mixedOps({ seed: 7, ops: 10_000, cids: 800, peers: 8, prefix: 'wr' }).filter((op) => op.body.kind !== 'AckPlacement');
+const OPS = mixedOps({ seed: 7, ops: 14_500, cids: 800, peers: 8, prefix: 'wr' })
+  .filter((op) => op.body.kind !== 'AckPlacement')
+  .slice(0, 10_000);
 const STATE_TABLES = ['pins_by_cid', 'placements_by_cid', 'pins_by_peer', 'pin_ttl_queue', 'pin_stats'] as const;
 
 let p: TestPipeline;

@@ -1,0 +1,128 @@
+/**
+ * vitest globalSetup of the `integration` project: make sure a real Kafka and a real
+ * Cassandra/ScyllaDB are reachable and tell the test workers where they are.
+ *
+ * 1. KAFKA_BROKERS and SCYLLA_HOSTS both set: use them (CI with external servers, ScyllaDB staging).
+ * 2. Otherwise, if 127.0.0.1:9092 and 127.0.0.1:9042 accept connections: use the running local stack.
+ * 3. Otherwise run `tools/local-stack/stack.sh up`, and stop it again at teardown unless
+ *    PINSTATE_KEEP_STACK=1 (keeping it makes the next run start in under a second).
+ */
+import { spawn } from 'node:child_process';
+import { connect } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import cassandra from 'cassandra-driver';
+import { Kafka, logLevel } from 'kafkajs';
+import type { TestProject } from 'vitest/node';
+import { endpointsFromEnv, type StackEndpoints } from '../support/env.js';
+
+const STACK_SH = fileURLToPath(new URL('../../tools/local-stack/stack.sh', import.meta.url));
+const READY_TIMEOUT_MS = 120_000;
+
+function portOpen(host: string, port: number, timeoutMs = 1_000): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port });
+    const done = (ok: boolean): void => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+function runStack(command: 'up' | 'down'): Promise<void> {
+  return new Promise((resolve, reject) => {
+    // stdout/stderr go to the terminal: a first run fetches jars and takes a while.
+    const child = spawn('bash', [STACK_SH, command], { stdio: ['ignore', 'inherit', 'inherit'] });
+    child.once('error', reject);
+    child.once('exit', (code, signal) => {
+      if (code === 0) resolve();
+      else reject(new Error(`stack.sh ${command} failed (${signal ?? `exit ${code}`}); see the output above`));
+    });
+  });
+}
+
+async function retry<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  for (;;) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (Date.now() > deadline) {
+        throw new Error(`${what} not ready after ${READY_TIMEOUT_MS / 1000} s: ${err instanceof Error ? err.message : String(err)}`);
+      }
+      await new Promise((r) => setTimeout(r, 1_000));
+    }
+  }
+}
+
+/** A real round trip to each server, so every test does not fail on its own when one is down. */
+async function waitUntilUsable(ep: StackEndpoints): Promise<void> {
+  await retry(`Kafka at ${ep.kafkaBrokers.join(',')}`, async () => {
+    const admin = new Kafka({ brokers: [...ep.kafkaBrokers], clientId: 'pinstate-global-setup', logLevel: logLevel.NOTHING, retry: { retries: 0 } }).admin();
+    try {
+      await admin.connect();
+      const cluster = await admin.describeCluster();
+      if (cluster.brokers.length === 0) throw new Error('no brokers in metadata');
+    } finally {
+      await admin.disconnect();
+    }
+  });
+  // The first idempotent producer and the first consumer group create __transaction_state and
+  // __consumer_offsets; do it once here so parallel test files do not all wait on "coordinator loading".
+  await retry(`Kafka coordinators at ${ep.kafkaBrokers.join(',')}`, async () => {
+    const kafka = new Kafka({ brokers: [...ep.kafkaBrokers], clientId: 'pinstate-global-setup', logLevel: logLevel.NOTHING });
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    const admin = kafka.admin();
+    try {
+      await producer.connect();
+      await admin.connect();
+      await admin.fetchOffsets({ groupId: 'pinstate-global-setup-warmup', topics: [] });
+    } finally {
+      await producer.disconnect();
+      await admin.disconnect();
+    }
+  });
+  await retry(`Cassandra at ${ep.scyllaHosts.join(',')}:${ep.scyllaPort}`, async () => {
+    const client = new cassandra.Client({
+      contactPoints: [...ep.scyllaHosts],
+      protocolOptions: { port: ep.scyllaPort },
+      localDataCenter: ep.localDc,
+    });
+    try {
+      await client.connect();
+      await client.execute('SELECT release_version FROM system.local');
+    } finally {
+      await client.shutdown();
+    }
+  });
+}
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const env = process.env;
+  const endpoints = endpointsFromEnv(env);
+  let startedHere = false;
+
+  if (env['KAFKA_BROKERS'] && env['SCYLLA_HOSTS']) {
+    // External servers: used as given.
+  } else if ((await portOpen('127.0.0.1', 9092)) && (await portOpen('127.0.0.1', 9042))) {
+    // A local stack is already running (stack.sh up, .ci/run, or a previous kept run).
+  } else {
+    await runStack('up');
+    startedHere = true;
+  }
+
+  await waitUntilUsable(endpoints);
+
+  project.provide('pinstateStack', endpoints);
+  // Also for code under test that reads the app's own environment variables.
+  env['KAFKA_BROKERS'] = endpoints.kafkaBrokers.join(',');
+  env['SCYLLA_HOSTS'] = endpoints.scyllaHosts.join(',');
+  env['SCYLLA_PORT'] = String(endpoints.scyllaPort);
+  env['SCYLLA_LOCAL_DC'] = endpoints.localDc;
+
+  return async () => {
+    if (startedHere && env['PINSTATE_KEEP_STACK'] !== '1') await runStack('down');
+  };
+}
