@@ -1,0 +1,60 @@
+import { createHash } from 'node:crypto';
+import { CID } from 'multiformats/cid';
+import * as Digest from 'multiformats/hashes/digest';
+import { describe, expect, it } from 'vitest';
+import { cidFromBytes, parseCid } from '../../../src/domain/cid.js';
+import { mhPrefixKey, peerBucket } from '../../../src/domain/mh-prefix.js';
+
+describe('parseCid', () => {
+  it('parses CIDv0 and gives the canonical base58 text', () => {
+    const p = parseCid('QmbrCtydGyPeHiLURSPMqrvE5mCgMCwFYq3UD4XLCeAYw6');
+    expect(p.text).toBe('QmbrCtydGyPeHiLURSPMqrvE5mCgMCwFYq3UD4XLCeAYw6');
+    expect(p.cid.version).toBe(0);
+    expect(cidFromBytes(p.bytes).text).toBe(p.text);
+  });
+
+  it('parses CIDv1 in base32 and base36 to canonical base32', async () => {
+    const v1 = CID.createV1(0x55, Digest.create(0x12, new Uint8Array(createHash('sha256').update('x').digest())));
+    const b32 = v1.toString();
+    expect(parseCid(b32).text).toBe(b32);
+    expect(b32.startsWith('b')).toBe(true);
+    expect(parseCid(v1.toString((await import('multiformats/bases/base36')).base36)).text).toBe(b32);
+  });
+
+  it('rejects garbage, unsupported hashes and empty input with the field named', () => {
+    expect(() => parseCid('nope', 'spec.cid')).toThrow(expect.objectContaining({ code: 'INVALID_CID', field: 'spec.cid' }));
+    expect(() => parseCid('')).toThrow(expect.objectContaining({ code: 'INVALID_CID' }));
+    const identity = CID.createV1(0x55, Digest.create(0x00, new Uint8Array([1, 2, 3])));
+    expect(() => parseCid(identity.toString())).toThrow(expect.objectContaining({ code: 'UNSUPPORTED_HASH' }));
+  });
+});
+
+describe('mh_prefix', () => {
+  it('is the first two bytes of the digest, not of the multihash header', () => {
+    const digest = new Uint8Array(32);
+    digest[0] = 0xab;
+    digest[1] = 0xcd;
+    const cid = CID.createV1(0x55, Digest.create(0x12, digest));
+    // The multihash starts 0x12 0x20 for every sha2-256 CID; using it would give 0x1220 for all.
+    expect(cid.multihash.bytes[0]).toBe(0x12);
+    expect(parseCid(cid.toString()).mhPrefix).toBe(0xabcd);
+    expect(mhPrefixKey(0xabcd)).toBe('abcd');
+    expect(mhPrefixKey(5)).toBe('0005');
+  });
+
+  it('spreads real CIDs over the whole range', () => {
+    const prefixes = new Set<number>();
+    for (let i = 0; i < 2000; i++) {
+      const d = new Uint8Array(createHash('sha256').update(String(i)).digest());
+      prefixes.add(parseCid(CID.createV1(0x55, Digest.create(0x12, d)).toString()).mhPrefix);
+    }
+    expect(prefixes.size).toBeGreaterThan(1900);
+  });
+
+  it('peer buckets take the top B bits', () => {
+    expect(peerBucket(0xffff, 15)).toBe(0x7fff);
+    expect(peerBucket(0x8000, 1)).toBe(1);
+    expect(peerBucket(0x1234, 16)).toBe(0x1234);
+    expect(peerBucket(0x1234, 0)).toBe(0);
+  });
+});
