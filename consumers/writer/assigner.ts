@@ -28,17 +28,19 @@ export const CoPartitionAssigner: PartitionAssigner = ({ cluster }) => {
   const assigner: Assigner = {
     name: CO_PARTITION_ASSIGNER_NAME,
     version: 1,
-    async assign({ members, topics }) {
+    assign({ members, topics }) {
       const counts: Record<string, number> = {};
       for (const topic of topics) counts[topic] = cluster.findTopicPartitionMetadata(topic).length;
       const plan = coPartitionAssignment(
         members.map((m) => m.memberId),
         counts,
       );
-      return [...plan].map(([memberId, assignment]) => ({
-        memberId,
-        memberAssignment: AssignerProtocol.MemberAssignment.encode({ version: 1, assignment, userData: Buffer.alloc(0) }),
-      }));
+      return Promise.resolve(
+        [...plan].map(([memberId, assignment]) => ({
+          memberId,
+          memberAssignment: AssignerProtocol.MemberAssignment.encode({ version: 1, assignment, userData: Buffer.alloc(0) }),
+        })),
+      );
     },
     protocol({ topics }) {
       return { name: CO_PARTITION_ASSIGNER_NAME, metadata: AssignerProtocol.MemberMetadata.encode({ version: 1, topics, userData: Buffer.alloc(0) }) };

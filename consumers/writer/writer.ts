@@ -32,6 +32,11 @@ export interface WriterOptions {
   readonly groupId?: string;
   /** Start from the earliest offset when the group has none (default true: lose nothing). */
   readonly fromBeginning?: boolean;
+  /**
+   * Publish events, placement changes and dead letters (default true). Replay into another
+   * keyspace sets false so the live topics get no second copy; outcomes still count in metrics.
+   */
+  readonly publishOutputs?: boolean;
 }
 
 export interface Writer {
@@ -73,7 +78,7 @@ export function createWriter(options: WriterOptions): Writer {
   }
 
   async function publish(messages: TopicMessages[], isLive: () => boolean): Promise<boolean> {
-    if (messages.length === 0) return true;
+    if (messages.length === 0 || options.publishOutputs === false) return true;
     const started = performance.now();
     for (let attempt = 0; ; attempt++) {
       try {
@@ -149,12 +154,13 @@ export function createWriter(options: WriterOptions): Writer {
 
     let results: CommitResult['results'][number][];
     try {
-      const r = await applyWithRetry(ops, payload.heartbeat, isLive);
+      const heartbeat = (): Promise<void> => payload.heartbeat();
+      const r = await applyWithRetry(ops, heartbeat, isLive);
       if (r === null) return false;
       results = [...r.results];
     } catch (err: unknown) {
       logger.error({ err: errText(err), topic: batch.topic, partition: batch.partition }, 'batch refused by the database; applying op by op');
-      const r = await applyOneByOne(ops, payload.heartbeat, isLive);
+      const r = await applyOneByOne(ops, () => payload.heartbeat(), isLive);
       if (r === null) return false;
       results = r.results;
       for (const [op, d] of r.failed) dead.push({ message: raw.get(op)!, dead: d });

@@ -117,7 +117,7 @@ export class Committer {
   private async commitLocked(ops: readonly StoreOp[]): Promise<CommitResult> {
     const { session } = this.ctx;
     const limit = pLimit(this.ctx.maxConcurrency);
-    const results: Array<OpResult | undefined> = new Array(ops.length);
+    const results: Array<OpResult | undefined> = new Array<OpResult | undefined>(ops.length);
     const digests = ops.map((op) => digestOfBody(op.body));
     const indexOf = new Map(ops.map((op, i) => [op, i]));
 

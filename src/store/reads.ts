@@ -84,7 +84,11 @@ export class Reader {
 
   private async *listRange(range: TokenRange, pageSize: number): AsyncGenerator<StoredPin> {
     const placements = scanRange(this.session, CQL.scanPlacementsTok, range, pageSize);
-    let pending: CqlRow | undefined = (await placements.next()).value ?? undefined;
+    const nextPlacement = async (): Promise<CqlRow | undefined> => {
+      const n = await placements.next();
+      return n.done ? undefined : n.value;
+    };
+    let pending = await nextPlacement();
     try {
       for await (const row of scanRange(this.session, CQL.scanPinsTok, range, pageSize)) {
         const pin = pinFromRow(row);
@@ -97,7 +101,7 @@ export class Reader {
           const order = ptok < tok ? -1 : ptok > tok ? 1 : Buffer.compare(pending['cid_bin'] as Buffer, key);
           if (order > 0) break;
           if (order === 0) placement = placementFromRow(pending);
-          pending = (await placements.next()).value ?? undefined;
+          pending = await nextPlacement();
           if (order === 0) break;
         }
         yield { ...pin, placement };

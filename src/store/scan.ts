@@ -78,6 +78,6 @@ export async function* mergeConcurrent<T>(sources: Iterable<() => AsyncIterable<
     }
   } finally {
     // Consumer stopped early (break/throw): close every running source.
-    await Promise.allSettled([...active].map((s) => s.it.return?.()));
+    await Promise.allSettled([...active].map(async (s) => s.it.return?.()));
   }
 }

@@ -33,7 +33,7 @@ export interface StoreBatch {
   upsertPin(opId: string, spec: PinSpecInput, options?: OpOptions): void;
   deletePin(opId: string, cid: string, options?: OpOptions & { expiredAt?: number | null }): void;
   setDesiredPlacement(opId: string, cid: string, peers: readonly string[], options?: OpOptions): void;
-  ackPlacement(opId: string, cid: string, peer: string, state: PlacementState | string, options?: OpOptions & { error?: string | null }): void;
+  ackPlacement(opId: string, cid: string, peer: string, state: string, options?: OpOptions & { error?: string | null }): void;
   /** Adds an already validated op (the Kafka writer's path). */
   add(op: StoreOp): void;
   readonly size: number;
@@ -47,7 +47,7 @@ export interface PinStore {
   upsertPin(opId: string, spec: PinSpecInput, options?: OpOptions): Promise<OpResult>;
   deletePin(opId: string, cid: string, options?: OpOptions & { expiredAt?: number | null }): Promise<OpResult>;
   setDesiredPlacement(opId: string, cid: string, peers: readonly string[], options?: OpOptions): Promise<OpResult>;
-  ackPlacement(opId: string, cid: string, peer: string, state: PlacementState | string, options?: OpOptions & { error?: string | null }): Promise<OpResult>;
+  ackPlacement(opId: string, cid: string, peer: string, state: string, options?: OpOptions & { error?: string | null }): Promise<OpResult>;
   beginBatch(): StoreBatch;
   /** Applies validated ops in order (dedup by op_id, per-CID order kept). */
   apply(ops: readonly StoreOp[]): Promise<CommitResult>;

@@ -15,7 +15,7 @@ import type { StoreOp } from './records.js';
 import { toLong } from './rows.js';
 import { scanPartition } from './scan.js';
 import type { CqlSession } from './session.js';
-import { HOUR_MS, ttlBucketOf } from './writes.js';
+import { ttlBucketOf } from './writes.js';
 
 const CHECKPOINT_KEY = 'ttl_swept_through';
 

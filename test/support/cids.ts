@@ -18,7 +18,7 @@ export function cidV1(seed: string | number): string {
 
 /** A CIDv0 (dag-pb, sha2-256) for a seed, as its `Qm…` string. */
 export function cidV0(seed: string | number): string {
-  return CID.createV0(Digest.create(SHA256, digestOf(`v0:${seed}`)) as Digest.Digest<typeof SHA256, number> & { code: 0x12 }).toString();
+  return CID.createV0(Digest.create(SHA256, digestOf(`v0:${seed}`))).toString();
 }
 
 export function cidV1DagPb(seed: string | number): string {

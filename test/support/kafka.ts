@@ -24,9 +24,9 @@ export async function freshPipeline(prefix: string, overrides: Record<string, un
     kafka: {
       topics: { intents: `${base}.intents`, acks: `${base}.acks`, placements: `${base}.placements`, events: `${base}.events` },
       group_id: `${base}-writer`,
-      ...((overrides['kafka'] as Record<string, unknown> | undefined) ?? {}),
+      ...((overrides['kafka']) ?? {}),
     },
-    writer: { drain_timeout: '20s', session_timeout: '10s', heartbeat_interval: '1s', ...((overrides['writer'] as Record<string, unknown> | undefined) ?? {}) },
+    writer: { drain_timeout: '20s', session_timeout: '10s', heartbeat_interval: '1s', ...((overrides['writer']) ?? {}) },
   });
   const kafka = createKafka({ config: ks.config.kafka });
   const admin = kafka.admin();
@@ -118,7 +118,7 @@ export async function readAll(kafka: Kafka, topic: string): Promise<ReadMessage[
     const timer = setTimeout(() => reject(new Error(`readAll(${topic}) timed out with ${remaining.size} partitions left`)), 60_000);
     consumer
       .run({
-        eachMessage: async ({ partition, message }) => {
+        eachMessage: ({ partition, message }) => {
           const headers: Record<string, string> = {};
           for (const [k, v] of Object.entries(message.headers ?? {})) headers[k] = Buffer.isBuffer(v) ? v.toString() : String(v);
           out.push({ partition, offset: message.offset, key: message.key, value: message.value, headers });
@@ -128,6 +128,7 @@ export async function readAll(kafka: Kafka, topic: string): Promise<ReadMessage[
             clearTimeout(timer);
             resolve();
           }
+          return Promise.resolve();
         },
       })
       .catch(reject);

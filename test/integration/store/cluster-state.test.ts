@@ -16,6 +16,10 @@ afterAll(async () => {
   await Promise.all([a?.cleanup(), b?.cleanup()]);
 });
 
+async function* chunks(text: string): AsyncGenerator<string> {
+  yield text;
+}
+
 async function marshal(state: ReturnType<typeof createClusterState>): Promise<string> {
   const chunks: string[] = [];
   await state.marshal({ write: (c: string) => chunks.push(c) });
@@ -34,19 +38,19 @@ describe('IPFS Cluster state adapter', () => {
   it('marshal → unmarshal into an empty keyspace → marshal gives the same NDJSON', async () => {
     const fixture = readFileSync(join(packageRoot(), 'test/fixtures/cluster/export-v1.ndjson'), 'utf8');
     const stateA = createClusterState(a.store);
-    const imported = await stateA.unmarshal([fixture]);
+    const imported = await stateA.unmarshal(chunks(fixture));
     expect(imported.errors).toEqual([]);
     expect(imported.added).toBeGreaterThan(3);
     const first = await marshal(stateA);
     expect(first.split('\n').filter(Boolean)).toHaveLength(imported.added);
 
     const stateB = createClusterState(b.store);
-    const again = await stateB.unmarshal([first]);
+    const again = await stateB.unmarshal(chunks(first));
     expect(again.errors).toEqual([]);
     expect(await marshal(stateB)).toBe(first);
     // Unmarshalling the same stream twice is a no-op (content-derived op ids).
     const before = await b.store.stats();
-    await stateB.unmarshal([first]);
+    await stateB.unmarshal(chunks(first));
     expect(await b.store.stats()).toEqual(before);
   });
 });

@@ -42,6 +42,6 @@ describe('TTL sweeper', () => {
     expect(again.expired).toBe(0);
 
     const events = (await store.session.execute('SELECT kind, outcome, op_id FROM pin_events WHERE cid_bin = ?', [Buffer.from((await import('../../../src/domain/cid.js')).parseCid(expired[0]!.cid).bytes)])).rows;
-    expect(events.map((e) => e['kind'])).toContain('Expire');
+    expect(events.map((e) => e['kind'] as string)).toContain('Expire');
   });
 });

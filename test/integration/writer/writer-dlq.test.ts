@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWriter, type Writer } from '../../../consumers/writer/writer.js';
 import { DLQ_HEADERS } from '../../../consumers/writer/outputs.js';
 import { encodeIntent, encodePlacementChange } from '../../../src/codec/index.js';
-import type { PinIntent } from '../../../src/domain/messages.js';
 import { parseCid } from '../../../src/domain/cid.js';
 import { mhPrefixKey } from '../../../src/domain/mh-prefix.js';
 import { partitionForKey } from '../../../src/domain/partition.js';
@@ -29,7 +28,7 @@ const partOf = (cid: string): number => partitionForKey(keyOf(cid), PARTITIONS);
 /** An upsert whose spec skips validation (the encoder only checks the schema): what a buggy producer sends. */
 function rawUpsert(opId: string, spec: Partial<PinSpec> & { cid: string }): Buffer {
   const base = validatePinSpec({ cid: cidV1('base') });
-  return encodeIntent({ opId, ts: 1_700_000_000_000, origin: 'bad-producer', body: { kind: 'UpsertPin', spec: { ...base, ...spec } } } as PinIntent);
+  return encodeIntent({ opId, ts: 1_700_000_000_000, origin: 'bad-producer', body: { kind: 'UpsertPin', spec: { ...base, ...spec } } });
 }
 const good = (i: number): { cid: string; value: Buffer } => {
   const cid = cidV1(`good-${i}`);
