@@ -45,6 +45,7 @@ export async function ensureTopics(admin: Admin, config: KafkaConfig): Promise<E
       configEntries: [{ name: 'min.insync.replicas', value: String(minIsr) }],
     }));
     await admin.createTopics({ topics, waitForLeaders: true });
+    await waitForMetadata(admin, missing.map((m) => m.topic));
   }
   const present = plans.filter((p) => existingNames.has(p.topic));
   const existing: Array<{ topic: string; partitions: number }> = [];
@@ -63,4 +64,23 @@ export async function ensureTopics(admin: Admin, config: KafkaConfig): Promise<E
     }
   }
   return { created: missing.map((m) => m.topic), existing };
+}
+
+/**
+ * A just-created topic can answer "This server does not host this topic-partition" for a moment
+ * (kafkajs's waitForLeaders only waits out LEADER_NOT_AVAILABLE): poll metadata until every
+ * partition has a leader, bounded.
+ */
+async function waitForMetadata(admin: Admin, topics: string[], timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const meta = await admin.fetchTopicMetadata({ topics });
+      if (meta.topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+    } catch (err: unknown) {
+      if (Date.now() > deadline) throw err;
+    }
+    if (Date.now() > deadline) throw new PinstateError('KAFKA_UNAVAILABLE', `topics ${topics.join(', ')} have no leaders after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }

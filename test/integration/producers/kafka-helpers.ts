@@ -44,12 +44,29 @@ export async function createTopics(admin: Admin, config: KafkaConfig): Promise<v
   }
 }
 
+/** Deletes the config's topics (and groups). Each name is tried even if listTopics lags behind a fresh creation. */
 export async function deleteTopics(admin: Admin, config: KafkaConfig, groups: readonly string[] = []): Promise<void> {
   const names = plannedTopics(config).map((p) => p.topic);
-  const existing = new Set(await admin.listTopics());
-  const ours = names.filter((n) => existing.has(n));
-  if (ours.length > 0) await admin.deleteTopics({ topics: ours });
+  const failures: string[] = [];
+  for (const topic of names) {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await admin.deleteTopics({ topics: [topic] });
+        break;
+      } catch (err: unknown) {
+        const text = err instanceof Error ? `${err.message} ${JSON.stringify(err)}` : String(err);
+        // Never created (a failed set-up): nothing to clean.
+        if (/UNKNOWN_TOPIC_OR_PARTITION|does not host this topic/.test(text) && attempt >= 2) break;
+        if (attempt >= 5) {
+          failures.push(`${topic}: ${text}`);
+          break;
+        }
+        await new Promise((r) => setTimeout(r, 300));
+      }
+    }
+  }
   if (groups.length > 0) await admin.deleteGroups([...groups]).catch(() => undefined);
+  if (failures.length > 0) throw new Error(`could not delete test topics: ${failures.join('; ')}`);
 }
 
 export interface RawRecord {
