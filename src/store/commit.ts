@@ -14,7 +14,8 @@ import { CQL } from './cql.js';
 import { planCid, type CidPlan } from './plan.js';
 import { addCounts, cidOfOp, emptyCounts, eventKindOf, type CidState, type OpResult, type StatsCounts, type StoreOp } from './records.js';
 import { cidStateFromRows, fromLong, sourceText } from './rows.js';
-import type { CqlSession, Statement } from './session.js';
+import type { CqlRow, CqlSession, Statement } from './session.js';
+import { readByKeys, writeGrouped } from './bulk.js';
 import { digestOfBody, estimateBytes, statementsForPlan, statsStatement, type WriteContext } from './writes.js';
 
 export interface CommitContext extends WriteContext {
@@ -87,6 +88,8 @@ function decodeOutputs(op: StoreOp, outputs: Buffer | null): Pick<OpResult, 'eve
 
 export class Committer {
   private readonly stats = new Map<number, ShardStats>();
+  /** peer_buckets rows this process already wrote. */
+  private readonly writtenOnce = new Set<string>();
   readonly locks = new ShardLocks();
 
   constructor(private readonly ctx: CommitContext) {}
@@ -131,14 +134,11 @@ export class Committer {
 
     // 2. Dedup against op_dedup.
     const uniques = [...firstIndex.values()];
-    const stored = await Promise.all(
-      uniques.map((i) =>
-        limit(async () => {
-          const row = (await session.execute(CQL.selectDedup, [ops[i]!.opId])).rows[0];
-          return row ? ({ digest: row['digest'] as string, source: row['source'] as string, outputs: row['outputs'] as Buffer | null } satisfies StoredDedup) : null;
-        }),
-      ),
-    );
+    const dedupRows = await readByKeys(session, CQL.selectDedupIn, uniques.map((i) => ops[i]!.opId), (row) => row['op_id'] as string, limit);
+    const stored = uniques.map((i): StoredDedup | null => {
+      const row = dedupRows.get(ops[i]!.opId);
+      return row ? { digest: row['digest'] as string, source: row['source'] as string, outputs: row['outputs'] as Buffer | null } : null;
+    });
     const fresh: number[] = [];
     uniques.forEach((i, k) => {
       const seen = stored[k];
@@ -181,18 +181,20 @@ export class Committer {
   }
 
   private async planRound(round: Map<string, number[]>, ops: readonly StoreOp[], limit: ReturnType<typeof pLimit>): Promise<CidPlan[]> {
+    if (round.size === 0) return [];
     const { session } = this.ctx;
-    return Promise.all(
-      [...round].map(async ([cidText, idx]) => {
-        const cid = parseCid(cidText);
-        const [pinRow, placementRow] = await Promise.all([
-          limit(async () => (await session.execute(CQL.selectPin, [Buffer.from(cid.bytes)])).rows[0]),
-          limit(async () => (await session.execute(CQL.selectPlacement, [Buffer.from(cid.bytes)])).rows[0]),
-        ]);
-        const state: CidState = cidStateFromRows(cid, pinRow, placementRow);
-        return planCid(state, idx.map((i) => ops[i]!));
-      }),
-    );
+    const cids = [...round.keys()].map((text) => parseCid(text));
+    const keys = cids.map((c) => Buffer.from(c.bytes));
+    const hexOf = (row: CqlRow): string => (row['cid_bin'] as Buffer).toString('hex');
+    const [pins, placements] = await Promise.all([
+      readByKeys(session, CQL.selectPinsIn, keys, hexOf, limit),
+      readByKeys(session, CQL.selectPlacementsIn, keys, hexOf, limit),
+    ]);
+    return cids.map((cid, k) => {
+      const hex = keys[k]!.toString('hex');
+      const state: CidState = cidStateFromRows(cid, pins.get(hex), placements.get(hex));
+      return planCid(state, round.get(cid.text)!.map((i) => ops[i]!));
+    });
   }
 
   private async loadStats(shard: number): Promise<ShardStats> {
@@ -231,7 +233,7 @@ export class Committer {
       const c = chunk;
       chunk = newChunk();
       bytes = 0;
-      await Promise.all(c.derived.map((s) => limit(() => this.ctx.session.execute(s.query, s.params))));
+      await writeGrouped(this.ctx.session, c.derived, this.ctx.maxBatchBytes, limit, this.writtenOnce);
       const counts: StatsCounts = { pins: stats.counts.pins, placements: { ...stats.counts.placements } };
       addCounts(counts, c.delta);
       const ts = Math.max(stats.ts + 1, c.maxTs);

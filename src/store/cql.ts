@@ -23,6 +23,10 @@ export const CQL = {
   selectTtlBucket: 'SELECT expire_at, cid_bin FROM pin_ttl_queue WHERE time_bucket = ? AND shard = ? AND expire_at <= ?',
   insertDedup: 'INSERT INTO op_dedup (op_id, digest, cid_bin, kind, source, outputs, applied_at) VALUES (?, ?, ?, ?, ?, ?, ?) USING TTL ? AND TIMESTAMP ?',
   selectDedup: 'SELECT op_id, digest, source, outputs FROM op_dedup WHERE op_id = ?',
+  // Multi-key reads for the writer's hot path: one request per ~100 keys instead of one per key.
+  selectDedupIn: 'SELECT op_id, digest, source, outputs FROM op_dedup WHERE op_id IN ?',
+  selectPinsIn: `SELECT ${PIN_COLUMNS} FROM pins_by_cid WHERE cid_bin IN ?`,
+  selectPlacementsIn: 'SELECT cid_bin, desired, actual, errors, updated_at, last_op_id, write_ts FROM placements_by_cid WHERE cid_bin IN ?',
   insertEvent:
     'INSERT INTO pin_events (cid_bin, event_id, op_id, kind, outcome, reason, detail, origin, source, ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) USING TTL ? AND TIMESTAMP ?',
   selectEvents: 'SELECT event_id, op_id, kind, outcome, reason, detail, origin, source, ts FROM pin_events WHERE cid_bin = ?',

@@ -19,6 +19,10 @@ export type CqlRow = cassandra.types.Row;
 export interface Statement {
   readonly query: string;
   readonly params: readonly CqlValue[];
+  /** Serialized partition key, for grouping statements by replica. */
+  readonly routingKey?: Buffer;
+  /** Set on writes that only need to happen once per process (peer_buckets rows). */
+  readonly onceKey?: string;
 }
 
 export interface ExecOptions {
@@ -42,6 +46,10 @@ export interface CqlSession {
   execute(query: string, params?: readonly CqlValue[], options?: ExecOptions): Promise<Page>;
   /** A logged batch (atomic: all or nothing, eventually) of prepared statements. */
   batchLogged(statements: readonly Statement[], options?: ExecOptions): Promise<void>;
+  /** An unlogged batch: one request, no atomicity across partitions. */
+  batchUnlogged(statements: readonly Statement[], options?: ExecOptions): Promise<void>;
+  /** Address of the first replica of a routing key in this keyspace ("" if unknown). */
+  replicaOf(routingKey: Buffer): string;
   /** DDL: not prepared (CQL cannot prepare schema statements), never carries user input. */
   executeDdl(query: string): Promise<void>;
   /** Number of requests currently in flight (for metrics and backpressure). */
@@ -182,6 +190,26 @@ export async function openSession(options: SessionOptions): Promise<CqlSession> 
           { prepare: true, logged: true, isIdempotent: opts.idempotent ?? true, ...(opts.consistency === undefined ? {} : { consistency: opts.consistency }) },
         ),
       );
+    },
+    async batchUnlogged(statements, opts = {}) {
+      if (statements.length === 0) return;
+      await withRetry(`UNLOGGED BATCH(${statements.length})`, opts.idempotent ?? true, () =>
+        client.batch(
+          statements.map((s) => ({ query: s.query, params: s.params as CqlValue[] })),
+          {
+            prepare: true,
+            logged: false,
+            isIdempotent: opts.idempotent ?? true,
+            ...(opts.routingKey === undefined ? {} : { routingKey: opts.routingKey }),
+            ...(opts.consistency === undefined ? {} : { consistency: opts.consistency }),
+          },
+        ),
+      );
+    },
+    replicaOf(routingKey) {
+      if (!options.keyspace) return '';
+      const replicas = client.getReplicas(options.keyspace, routingKey) as Array<{ address: string }> | null;
+      return replicas?.[0]?.address ?? '';
     },
     async executeDdl(query) {
       await withRetry(query.slice(0, 60), true, () => client.execute(query, [], { prepare: false }));

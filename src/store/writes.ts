@@ -57,6 +57,28 @@ export function digestOfBody(body: unknown): string {
   return createHash('sha256').update(JSON.stringify(body)).digest('hex').slice(0, 32);
 }
 
+/** A composite partition key as Cassandra serializes it for routing: (len16, bytes, 0x00) per part. */
+export function compositeKey(parts: readonly Buffer[]): Buffer {
+  const out: Buffer[] = [];
+  for (const part of parts) {
+    const len = Buffer.alloc(2);
+    len.writeUInt16BE(part.length);
+    out.push(len, part, Buffer.from([0]));
+  }
+  return Buffer.concat(out);
+}
+
+const int32 = (n: number): Buffer => {
+  const b = Buffer.alloc(4);
+  b.writeInt32BE(n);
+  return b;
+};
+const int64 = (n: number): Buffer => {
+  const b = Buffer.alloc(8);
+  b.writeBigInt64BE(BigInt(n));
+  return b;
+};
+
 export interface PlanStatements {
   readonly core: Statement[];
   readonly derived: Statement[];
@@ -134,6 +156,7 @@ export function statementsForPlan(plan: CidPlan, ctx: WriteContext): PlanStateme
     const ev = rec.result.event;
     if (ev) {
       derived.push({
+        routingKey: cidBin,
         query: CQL.insertEvent,
         params: [cidBin, eventIdOf(op.opId, op.ts), op.opId, ev.kind, ev.outcome, ev.reason, ev.detail, ev.origin, sourceText(ev.source), new Date(ev.ts), ctx.eventsTtlSec, toLong(rec.ts)],
       });
@@ -142,21 +165,24 @@ export function statementsForPlan(plan: CidPlan, ctx: WriteContext): PlanStateme
 
   const bucket = peerBucket(initial.mhPrefix, ctx.peerBucketBits);
   for (const pw of plan.peerWrites) {
+    const routingKey = compositeKey([Buffer.from(pw.peer), int32(bucket)]);
     if (pw.row) {
       derived.push({
+        routingKey,
         query: CQL.upsertPeerPin,
         params: [pw.peer, bucket, cidBin, pw.row.state, pw.row.desired, pw.row.error ?? unset, new Date(pw.row.updatedAt), toLong(pw.ts)],
       });
-      derived.push({ query: CQL.insertPeerBucket, params: [pw.peer, bucket] });
+      derived.push({ routingKey: Buffer.from(pw.peer), onceKey: `${pw.peer}/${bucket}`, query: CQL.insertPeerBucket, params: [pw.peer, bucket] });
     } else {
-      derived.push({ query: CQL.deletePeerPin, params: [toLong(pw.ts), pw.peer, bucket, cidBin] });
+      derived.push({ routingKey, query: CQL.deletePeerPin, params: [toLong(pw.ts), pw.peer, bucket, cidBin] });
     }
   }
 
   const ttlShard = ttlShardOf(initial.mhPrefix, ctx.ttlShards);
   for (const tw of plan.ttlWrites) {
     const key = [toLong(ttlBucketOf(tw.expireAt)), ttlShard, new Date(tw.expireAt), cidBin];
-    derived.push(tw.present ? { query: CQL.insertTtl, params: [...key, toLong(tw.ts)] } : { query: CQL.deleteTtl, params: [toLong(tw.ts), ...key] });
+    const routingKey = compositeKey([int64(ttlBucketOf(tw.expireAt)), int32(ttlShard)]);
+    derived.push(tw.present ? { routingKey, query: CQL.insertTtl, params: [...key, toLong(tw.ts)] } : { routingKey, query: CQL.deleteTtl, params: [toLong(tw.ts), ...key] });
   }
   return { core, derived };
 }
