@@ -62,5 +62,7 @@ export function resultMessages(results: readonly OpResult[], topics: OutputTopic
 
 /** A rejected op's dead letter: the reason from the store's rules. */
 export function rejectionDeadLetter(result: OpResult): DeadLetter {
-  return { reason: (result.reason ?? 'INTERNAL') as DeadLetter['reason'], message: result.message ?? 'rejected', field: null, opId: result.op.opId };
+  const reason = result.reason ?? result.event?.reason ?? 'INTERNAL';
+  const message = result.message ?? result.event?.detail ?? 'rejected';
+  return { reason: reason as DeadLetter['reason'], message, field: null, opId: result.op.opId };
 }

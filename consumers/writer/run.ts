@@ -18,13 +18,6 @@ export interface RunningWriter {
 
 export async function runWriter(config: PinstateConfig, logger: Logger, registry: Registry, options: { handleSignals?: boolean } = {}): Promise<RunningWriter> {
   const store = await createStore({ config: config.scylla, logger });
-  const writer = createWriter({ config, store, logger, registry });
-  try {
-    await writer.start();
-  } catch (err: unknown) {
-    await store.close();
-    throw err;
-  }
   let resolveDone!: () => void;
   const done = new Promise<void>((r) => (resolveDone = r));
   let closing: Promise<void> | undefined;
@@ -34,6 +27,14 @@ export async function runWriter(config: PinstateConfig, logger: Logger, registry
       await store.close();
       resolveDone();
     })());
+  // A consumer that crashed for good closes the writer, so the process exits and can be restarted.
+  const writer = createWriter({ config, store, logger, registry, onFatal: () => void close() });
+  try {
+    await writer.start();
+  } catch (err: unknown) {
+    await store.close();
+    throw err;
+  }
   if (options.handleSignals ?? true) {
     for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       process.once(signal, () => {

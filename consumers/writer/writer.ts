@@ -32,6 +32,8 @@ export interface WriterOptions {
   readonly groupId?: string;
   /** Start from the earliest offset when the group has none (default true: lose nothing). */
   readonly fromBeginning?: boolean;
+  /** Called when the consumer crashed for good (kafkajs will not restart it); the writer is then `failed`. */
+  readonly onFatal?: (err: Error) => void;
   /**
    * Publish events, placement changes and dead letters (default true). Replay into another
    * keyspace sets false so the live topics get no second copy; outcomes still count in metrics.
@@ -168,7 +170,8 @@ export function createWriter(options: WriterOptions): Writer {
 
     for (const r of results) {
       metrics.messages.inc({ topic: batch.topic, outcome: r.outcome });
-      if (r.outcome === 'rejected') dead.push({ message: raw.get(r.op)!, dead: rejectionDeadLetter(r) });
+      // A redelivered rejection re-sends its dead letter too: the first delivery may have died before publishing.
+      if (r.outcome === 'rejected' || (r.outcome === 'redelivered' && r.event?.outcome === 'rejected')) dead.push({ message: raw.get(r.op)!, dead: rejectionDeadLetter(r) });
     }
     const out = resultMessages(results, topics);
     if (dead.length > 0) {
@@ -250,6 +253,12 @@ export function createWriter(options: WriterOptions): Writer {
         });
         consumer.on(consumer.events.CRASH, (e) => {
           logger.error({ err: errText(e.payload.error), restart: e.payload.restart }, 'consumer crashed');
+          // kafkajs restarts a consumer after retriable errors; when it will not, neither should we
+          // pretend to run: fail, so the process exits and its supervisor starts a fresh one.
+          if (!e.payload.restart && lifecycle.state === 'running') {
+            lifecycle.to('failed');
+            options.onFatal?.(e.payload.error);
+          }
         });
         await consumer.connect();
         await consumer.subscribe({ topics: [topics.intents, topics.acks], fromBeginning: options.fromBeginning ?? true });
@@ -262,7 +271,11 @@ export function createWriter(options: WriterOptions): Writer {
       }
     },
     async stop() {
-      if (lifecycle.state === 'stopped' || lifecycle.state === 'failed' || lifecycle.state === 'draining') return;
+      if (lifecycle.state === 'failed') {
+        await Promise.allSettled([consumer?.disconnect(), producer?.disconnect()]);
+        return;
+      }
+      if (lifecycle.state === 'stopped' || lifecycle.state === 'draining') return;
       lifecycle.to('draining');
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), config.writer.drainTimeoutMs)));

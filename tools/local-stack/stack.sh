@@ -5,7 +5,8 @@
 #   stack.sh up [--nodes 1|4 | --topology single|multidc]   start (idempotent) and wait until ready
 #   stack.sh down                                            stop everything this checkout started
 #   stack.sh status                                          one line per server; exit 0 all up, 3 otherwise
-#   stack.sh node-stop <n> | node-start <n>                  one Cassandra node (multidc topology)
+#   stack.sh node-stop <n> | node-start <n>                  one Cassandra node (node 1 in single topology)
+#   stack.sh kafka-stop | kafka-start                        the broker alone (fault tests)
 #   stack.sh fetch                                           only fetch the jars
 #   stack.sh clean                                           down, then delete data and logs (keeps jars)
 #   stack.sh nodetool <n> <args...>                          nodetool against node n (JMX on 127.0.0.1)
@@ -528,6 +529,24 @@ cmd_node_start() {
   cass_wait_node "$topo" "$n"
 }
 
+cmd_kafka_stop() {
+  local pid
+  if pid=$(running_pid kafka); then
+    log "stopping kafka (pid $pid)"
+    stop_pids "$STOP_TIMEOUT" "$pid"
+    rm -f "$RUN/kafka.pid"
+    log "kafka stopped"
+  else
+    log "kafka is not running"
+  fi
+}
+
+cmd_kafka_start() {
+  require_java
+  kafka_start
+  kafka_wait
+}
+
 cmd_nodetool() {
   local n=${1:-}; shift || true
   [[ $n =~ ^[0-9]+$ ]] || die "usage: stack.sh nodetool <n> <args...>"
@@ -565,13 +584,15 @@ usage() { sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d' | sed 's/^# \{0
 
 main() {
   local cmd=${1:-}; shift || true
-  case $cmd in up|down|node-stop|node-start|fetch|clean) take_lock ;; esac
+  case $cmd in up|down|node-stop|node-start|kafka-stop|kafka-start|fetch|clean) take_lock ;; esac
   case $cmd in
     up) cmd_up "$@" ;;
     down) cmd_down ;;
     status) cmd_status ;;
     node-stop) cmd_node_stop "$@" ;;
     node-start) cmd_node_start "$@" ;;
+    kafka-stop) cmd_kafka_stop ;;
+    kafka-start) cmd_kafka_start ;;
     fetch) fetch_kafka; fetch_cassandra ;;
     clean) cmd_clean ;;
     nodetool) cmd_nodetool "$@" ;;

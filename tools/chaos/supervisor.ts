@@ -1,0 +1,56 @@
+/** Writer processes under a fault schedule: start, SIGKILL, SIGTERM, counted. */
+import { spawnWriter, type Child } from '../../test/support/process.js';
+
+export class Supervisor {
+  readonly children = new Set<Child>();
+  kills = 0;
+  restarts = 0;
+  terms = 0;
+  /** Exit codes of SIGTERMed writers that did not exit 0, or took longer than the bound. */
+  readonly badDrains: string[] = [];
+
+  constructor(private readonly configFile: string) {}
+
+  start(): Child {
+    const child = spawnWriter(this.configFile);
+    this.children.add(child);
+    void child.exited.then(() => this.children.delete(child));
+    this.restarts++;
+    return child;
+  }
+
+  private pick(): Child | undefined {
+    const all = [...this.children];
+    return all[Math.floor(Math.random() * all.length)];
+  }
+
+  async kill(): Promise<void> {
+    const c = this.pick();
+    if (!c) return;
+    c.proc.kill('SIGKILL');
+    this.kills++;
+    await c.exited;
+  }
+
+  /** Graceful stop; the drain must finish within `boundMs` with exit code 0. */
+  async term(boundMs: number): Promise<void> {
+    const c = this.pick();
+    if (!c) return;
+    const started = Date.now();
+    c.proc.kill('SIGTERM');
+    this.terms++;
+    const timer = setTimeout(() => c.proc.kill('SIGKILL'), boundMs);
+    const code = await c.exited;
+    clearTimeout(timer);
+    if (code !== 0 || Date.now() - started > boundMs) this.badDrains.push(`exit ${String(code)} after ${Date.now() - started} ms`);
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all([...this.children].map(async (c) => {
+      c.proc.kill('SIGTERM');
+      const t = setTimeout(() => c.proc.kill('SIGKILL'), 30_000);
+      await c.exited;
+      clearTimeout(t);
+    }));
+  }
+}
