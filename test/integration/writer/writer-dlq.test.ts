@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWriter, type Writer } from '../../../consumers/writer/writer.js';
 import { DLQ_HEADERS } from '../../../consumers/writer/outputs.js';
-import { encodeIntent, encodePlacementChange } from '../../../src/codec/index.js';
+import { CID } from 'multiformats/cid';
+import * as Digest from 'multiformats/hashes/digest';
+import { encodeIntent, encodePlacementChange, releasedRegistry } from '../../../src/codec/index.js';
 import { parseCid } from '../../../src/domain/cid.js';
 import { mhPrefixKey } from '../../../src/domain/mh-prefix.js';
 import { partitionForKey } from '../../../src/domain/partition.js';
@@ -23,6 +25,8 @@ afterAll(async () => {
 });
 
 const PARTITIONS = 8;
+/** A valid CIDv1 whose multihash is sha1 (0x11), which pinstate does not accept. */
+const SHA1_CID = CID.createV1(0x55, Digest.create(0x11, new Uint8Array(20).fill(7))).toString();
 const keyOf = (cid: string): string => mhPrefixKey(parseCid(cid).mhPrefix);
 const partOf = (cid: string): number => partitionForKey(keyOf(cid), PARTITIONS);
 /** An upsert whose spec skips validation (the encoder only checks the schema): what a buggy producer sends. */
@@ -52,6 +56,9 @@ describe('dead letters', () => {
       { reason: 'UNDECODABLE', value: null, cid: target },
       { reason: 'MISROUTED', value: encodeIntent({ opId: 'misrouted', ts: 1, origin: 't', body: { kind: 'DeletePin', cid: target } }), cid: target, partition: (partOf(target) + 1) % PARTITIONS },
       { reason: 'PIN_NOT_FOUND', value: encodeIntent({ opId: 'no-pin', ts: 1, origin: 't', body: { kind: 'SetDesiredPlacement', cid: cidV1('never-pinned'), peers: [peerId(2)] } }), cid: cidV1('never-pinned') },
+      { reason: 'UNSUPPORTED_HASH', value: rawUpsert('sha1-cid', { cid: SHA1_CID }), cid: target },
+      // The same op id as good-0 with other content: a second, different op under a used id.
+      { reason: 'OP_ID_CONFLICT', value: encodeIntent({ opId: 'good-0', ts: 1_700_000_000_000, origin: 't', body: { kind: 'UpsertPin', spec: validatePinSpec({ cid: good(0).cid, name: 'other' }) } }), cid: good(0).cid },
     ];
     const messages: Array<{ key: string; value: Buffer | null; partition: number }> = [];
     bad.forEach((b, i) => {
@@ -62,7 +69,16 @@ describe('dead letters', () => {
     await produceRaw(p.kafka, p.config.kafka.topics.intents, messages);
     await writer.waitForCaughtUp(60_000);
 
+    // An ack whose state no release of the schema knows (an enum symbol read as UNKNOWN), on the acks topic.
+    const ackTarget = cidV1('ack-target');
+    const unknownState = releasedRegistry.family('PlacementAck').encode({ op_id: 'bad-state', ts: 1, cid: ackTarget, peer: peerId(3), state: 'UNKNOWN', error: null });
+    await produceRaw(p.kafka, p.config.kafka.topics.acks, [{ key: keyOf(ackTarget), value: unknownState, partition: partOf(ackTarget) }]);
+    await writer.waitForCaughtUp(60_000);
+
     for (let i = 0; i < bad.length; i++) expect(await p.store.has(good(i).cid), `good-${i}`).toBe(true);
+    expect((await p.store.get(good(0).cid)).spec.name).toBe('');
+    const ackDlq = await readAll(p.kafka, dlqTopic(p.config.kafka, p.config.kafka.topics.acks));
+    expect(ackDlq.map((m) => m.headers[DLQ_HEADERS.reason])).toEqual(['INVALID_STATE']);
     const dlq = await readAll(p.kafka, dlqTopic(p.config.kafka, p.config.kafka.topics.intents));
     expect(dlq.map((m) => m.headers[DLQ_HEADERS.reason]).sort()).toEqual(bad.map((b) => b.reason).sort());
     for (const m of dlq) {
@@ -73,6 +89,6 @@ describe('dead letters', () => {
     }
     expect(writer.state).toBe('running');
     const counted = await writer.metrics.dlq.get();
-    expect(counted.values.reduce((n, v) => n + v.value, 0)).toBe(bad.length);
+    expect(counted.values.reduce((n, v) => n + v.value, 0)).toBe(bad.length + 1);
   });
 });
