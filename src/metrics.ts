@@ -8,7 +8,7 @@ export { Registry };
 
 export function createRegistry(options: { defaultMetrics?: boolean } = {}): Registry {
   const registry = new Registry();
-  if (options.defaultMetrics) collectDefaultMetrics({ register: registry, prefix: 'pinstate_process_' });
+  if (options.defaultMetrics) collectDefaultMetrics({ register: registry, prefix: 'pinstate_' });
   return registry;
 }
 

@@ -3,8 +3,9 @@
  * the environment), a logger on stderr, and output helpers. Commands return an exit code:
  * 0 ok, 1 runtime failure, 2 usage error (bad arguments or input, naming what was wrong).
  */
+import { loadConfig } from '../config/index.js';
 import type { PinstateConfig } from '../config/types.js';
-import type { Logger } from '../log.js';
+import { createLogger, type Logger } from '../log.js';
 
 export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
@@ -19,4 +20,104 @@ export interface CliContext {
   err(text: string): void;
   /** True when stdout is a terminal (progress bars, tables) rather than a pipe. */
   readonly interactive: boolean;
+}
+
+// ---------------------------------------------------------------------------------------------
+// How src/cli/main.ts builds contexts (additions; the contract above is unchanged). An action
+// handler may return an ExitCode (main uses it) or throw: a ValidationError or ConfigError exits
+// 2 with its message (which names the field), anything else exits 1.
+
+/** The process edge one CLI run talks to. `processIo()` is the real one; tests pass their own. */
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+  readonly interactive: boolean;
+  /** The environment config is read from. */
+  readonly env: NodeJS.ProcessEnv;
+  /** Where pino log lines go (default: stderr). */
+  readonly logStream: NodeJS.WritableStream;
+  /** Resolves with the reason ("SIGTERM", "SIGINT", …) when a long-running command should stop. */
+  untilStopped(): Promise<string>;
+}
+
+/** The context main.ts gives every command: CliContext plus what long-running commands need. */
+export interface RunContext extends CliContext {
+  readonly io: CliIo;
+  /** The file given with --config (undefined: PINSTATE_CONFIG or none). */
+  configFile(): string | undefined;
+  untilStopped(): Promise<string>;
+  /** Records the exit code main returns (the `act` helper calls it with the action's result). */
+  setExitCode(code: ExitCode): void;
+  readonly exitCode: ExitCode;
+}
+
+/** Wraps a typed action that returns its exit code into what commander calls. */
+export function act<A extends unknown[]>(ctx: RunContext, fn: (...args: A) => Promise<ExitCode> | ExitCode): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    ctx.setExitCode(await fn(...args));
+  };
+}
+
+export function createCliContext(io: CliIo, configFile: () => string | undefined): RunContext {
+  let config: PinstateConfig | undefined;
+  let logger: Logger | undefined;
+  let exitCode: ExitCode = EXIT.ok;
+  const ctx: RunContext = {
+    get exitCode() {
+      return exitCode;
+    },
+    setExitCode(code) {
+      exitCode = code;
+    },
+    io,
+    interactive: io.interactive,
+    configFile,
+    config() {
+      config ??= loadConfig({ file: configFile(), env: io.env });
+      return config;
+    },
+    logger() {
+      if (logger === undefined) {
+        let level: PinstateConfig['logLevel'] = 'info';
+        try {
+          level = ctx.config().logLevel;
+        } catch {
+          // The command reports the config error itself; logging still works meanwhile.
+        }
+        logger = createLogger({ level, destination: io.logStream });
+      }
+      return logger;
+    },
+    out: (text) => io.out(text),
+    err: (text) => io.err(text),
+    untilStopped: () => io.untilStopped(),
+  };
+  return ctx;
+}
+
+/** The real process: stdout, stderr, process.env, SIGTERM/SIGINT (a second signal exits at once). */
+export function processIo(): CliIo {
+  return {
+    out: (text) => void process.stdout.write(text),
+    err: (text) => void process.stderr.write(text),
+    interactive: process.stdout.isTTY === true,
+    env: process.env,
+    logStream: process.stderr,
+    untilStopped: () =>
+      new Promise<string>((resolve) => {
+        const onSignal = (signal: NodeJS.Signals): void => {
+          process.off('SIGTERM', onSignal);
+          process.off('SIGINT', onSignal);
+          const force = (): void => {
+            process.stderr.write(`pinstate: second ${signal}: exiting without finishing the drain\n`);
+            process.exit(EXIT.failure);
+          };
+          process.once('SIGTERM', force);
+          process.once('SIGINT', force);
+          resolve(signal);
+        };
+        process.on('SIGTERM', onSignal);
+        process.on('SIGINT', onSignal);
+      }),
+  };
 }

@@ -36,6 +36,10 @@ export function kafkaJsConfig(config: KafkaConfig, logger: Logger, clientId?: st
     logCreator: () => (entry) => {
       const level = LEVELS[entry.level] ?? 'info';
       const { message, ...rest } = entry.log;
+      // Our idempotent producers bound their retries on purpose (a caller gets an error it can retry
+      // with the same op ids instead of a call that never returns); kafkajs warns about it on every
+      // producer it creates.
+      if (String(message).startsWith('Limiting retries for the idempotent producer')) return;
       log[level]({ ns: entry.namespace, ...rest }, String(message));
     },
   };

@@ -1,0 +1,105 @@
+/**
+ * The long-running commands: `start` (writer + TTL sweeper + HTTP API in one process), `writer`,
+ * `api` and `sweep-ttl`. Each stops gracefully on SIGTERM/SIGINT and exits 0 after a clean drain.
+ */
+import type { Command } from 'commander';
+import { formatDuration } from '../../config/duration.js';
+import type { PinstateConfig } from '../../config/types.js';
+import { createRegistry } from '../../metrics.js';
+import { ensureLocalStack, usesLocalStack } from '../../service/local-stack.js';
+import { applyConfiguredSchema, ensureConfiguredTopics } from '../../service/prepare.js';
+import { startService, type RunningService, type ServiceParts } from '../../service/service.js';
+import { parseDurationFlag } from '../args.js';
+import { act, EXIT, type ExitCode, type RunContext } from '../context.js';
+
+/** Runs the parts until a stop signal, then closes them; exit 0 only after a clean drain. */
+async function runUntilStopped(ctx: RunContext, config: PinstateConfig, parts: ServiceParts, describe: (s: RunningService) => string): Promise<ExitCode> {
+  const logger = ctx.logger();
+  const service = await startService({ config, logger, registry: createRegistry({ defaultMetrics: true }), parts });
+  ctx.out(`${describe(service)}\n`);
+  const reason = await ctx.untilStopped();
+  ctx.out(`pinstate: ${reason}: stopping (draining the writer, closing the API)\n`);
+  const clean = await service.close();
+  ctx.out(clean ? 'pinstate: stopped\n' : 'pinstate: stopped without a clean drain; uncommitted messages will be redelivered\n');
+  return clean ? EXIT.ok : EXIT.failure;
+}
+
+function apiLine(s: RunningService): string {
+  return s.api === undefined ? '' : `; API ${s.api.url} (metrics ${s.api.url}/metrics, readiness ${s.api.url}/readyz)`;
+}
+
+interface StartOptions {
+  localStack: boolean;
+  prepare: boolean;
+  sweepInterval?: string;
+}
+
+export function registerServiceCommands(program: Command, ctx: RunContext): void {
+  program
+    .command('start')
+    .description('Everything in one process: local stack if nothing else is configured, schema apply, topics ensure, then writer + TTL sweeper + HTTP API')
+    .option('--no-local-stack', 'never start tools/local-stack (fail instead when nothing answers)')
+    .option('--no-prepare', 'skip schema apply and topics ensure')
+    .option('--sweep-interval <duration>', 'TTL sweep interval (default ttl.sweep_interval)')
+    .action(
+      act(ctx, async (opts: StartOptions): Promise<ExitCode> => {
+        const config = ctx.config();
+        const intervalMs = opts.sweepInterval === undefined ? config.ttl.sweepIntervalMs : parseDurationFlag(opts.sweepInterval, '--sweep-interval', { min: 1 });
+        if (opts.localStack && usesLocalStack(config)) await ensureLocalStack((t) => ctx.err(t));
+        if (opts.prepare) {
+          const schema = await applyConfiguredSchema(config, ctx.logger());
+          const topics = await ensureConfiguredTopics(config, ctx.logger());
+          ctx.out(`pinstate: keyspace ${schema.keyspace} at schema version ${schema.version}; topics ready (${topics.created.length} created)\n`);
+        }
+        return runUntilStopped(ctx, config, { writer: true, api: true, sweeper: { direct: false, intervalMs } }, (s) =>
+          `pinstate running (pid ${process.pid}): writer group ${config.kafka.groupId}; TTL sweep every ${formatDuration(intervalMs)}${apiLine(s)}`,
+        );
+      }),
+    );
+
+  program
+    .command('writer')
+    .description('Only the writer: apply intents and acks from Kafka to the database (consumer group kafka.group_id)')
+    .option('--http', 'also serve the HTTP API (readiness, metrics) on api.host:api.port')
+    .action(
+      act(ctx, async (opts: { http?: boolean }): Promise<ExitCode> => {
+        const config = ctx.config();
+        return runUntilStopped(ctx, config, { writer: true, api: opts.http === true, sweeper: false }, (s) => `pinstate writer running (pid ${process.pid}, group ${config.kafka.groupId})${apiLine(s)}`);
+      }),
+    );
+
+  program
+    .command('api')
+    .description('Only the HTTP API (reads from the database, writes as Kafka intents)')
+    .action(
+      act(ctx, async (): Promise<ExitCode> => {
+        const config = ctx.config();
+        return runUntilStopped(ctx, config, { writer: false, api: true, sweeper: false }, (s) => `pinstate api running (pid ${process.pid})${apiLine(s)}`);
+      }),
+    );
+
+  program
+    .command('sweep-ttl')
+    .description('Expire pins whose expire_at has passed: publishes Expire intents to the intents topic (or --direct into the store)')
+    .option('--interval <duration>', 'sweep every interval (default ttl.sweep_interval)')
+    .option('--direct', 'apply through the store instead of Kafka (only for a keyspace no writer is serving)')
+    .option('--once', 'sweep once and exit')
+    .option('--json', 'with --once: print the report as JSON')
+    .action(
+      act(ctx, async (opts: { interval?: string; direct?: boolean; once?: boolean; json?: boolean }): Promise<ExitCode> => {
+        const config = ctx.config();
+        const intervalMs = opts.interval === undefined ? config.ttl.sweepIntervalMs : parseDurationFlag(opts.interval, '--interval', { min: 1 });
+        const parts: ServiceParts = { writer: false, api: false, sweeper: { direct: opts.direct === true, intervalMs } };
+        if (!opts.once) return runUntilStopped(ctx, config, parts, () => `pinstate sweep-ttl running (pid ${process.pid}): every ${formatDuration(intervalMs)}, ${opts.direct ? 'directly into the store' : `intents to ${config.kafka.topics.intents}`}`);
+        const service = await startService({ config, logger: ctx.logger(), registry: createRegistry(), parts: { ...parts, sweeper: { direct: opts.direct === true, auto: false } } });
+        try {
+          const report = await service.sweeper!.sweepOnce();
+          if (opts.json) ctx.out(`${JSON.stringify({ expired: report.expired, from_bucket: report.fromBucket, to_bucket: report.toBucket, partitions_scanned: report.partitionsScanned })}\n`);
+          else ctx.out(`expired ${report.expired} pins (hour buckets ${report.fromBucket}–${report.toBucket})\n`);
+        } finally {
+          await service.close();
+        }
+        return EXIT.ok;
+      }),
+    );
+}

@@ -1,0 +1,41 @@
+/** `pinstate start` as a real process: ready over HTTP, then a real SIGTERM drains it and it exits 0. */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { packageRoot } from '../../../src/paths.js';
+import type { TestPipeline } from '../../support/kafka.js';
+import { apiUrlIn, pipeline, until, writeCliConfig } from '../cli/helpers.js';
+
+let p: TestPipeline;
+
+beforeAll(async () => {
+  p = await pipeline('svc_proc');
+});
+afterAll(async () => {
+  await p?.cleanup();
+});
+
+describe('pinstate start (process)', () => {
+  it('answers /readyz 200, then SIGTERM → graceful stop, exit 0', async () => {
+    // No --no-local-stack: the config points at 127.0.0.1:9092/9042 and they answer, so the stack script is not run.
+    const child = spawn(process.execPath, ['--import', 'tsx', join(packageRoot(), 'src/cli/main-entry.ts'), '--config', writeCliConfig(p.config), 'start'], {
+      cwd: packageRoot(),
+      env: { ...process.env, KAFKA_BROKERS: '', SCYLLA_HOSTS: '', PINSTATE_CONFIG: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', () => undefined);
+    const exited = new Promise<number | string>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+    try {
+      const base = await until('API address printed', () => apiUrlIn(out), 120_000);
+      await until('ready', async () => ((await fetch(`${base}/readyz`)).status === 200 ? true : undefined));
+      expect(out).not.toContain('starting the local stack');
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+    expect(out).toContain('pinstate: SIGTERM: stopping');
+    expect(out).toContain('pinstate: stopped\n');
+  });
+});

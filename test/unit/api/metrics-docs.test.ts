@@ -1,0 +1,33 @@
+/** docs/metrics.md lists every metric a pinstate process registers. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { followerMetrics } from '../../../consumers/follower/index.js';
+import { producerMetrics } from '../../../producers/index.js';
+import { apiMetrics } from '../../../src/api/index.js';
+import { createRegistry, writerMetrics } from '../../../src/metrics.js';
+import { packageRoot } from '../../../src/paths.js';
+import { healthMetrics } from '../../../src/service/health-metrics.js';
+import { ttlMetrics } from '../../../src/service/ttl-loop.js';
+import type { CqlSession } from '../../../src/store/session.js';
+
+describe('docs/metrics.md', () => {
+  it('documents every registered metric with its type', async () => {
+    const registry = createRegistry();
+    writerMetrics(registry);
+    producerMetrics(registry);
+    followerMetrics(registry);
+    apiMetrics(registry);
+    ttlMetrics(registry);
+    // Registration only; refresh() (which reads the session) is not called.
+    healthMetrics(registry, { session: {} as CqlSession, kafkaConnected: () => Promise.resolve(true) });
+    const doc = readFileSync(join(packageRoot(), 'docs/metrics.md'), 'utf8');
+    const metrics = await registry.getMetricsAsJSON();
+    expect(metrics.length).toBeGreaterThanOrEqual(25);
+    for (const m of metrics) {
+      const row = doc.split('\n').find((line) => line.startsWith(`| \`${m.name}\` |`));
+      expect(row, m.name).toBeDefined();
+      expect(row, m.name).toContain(`| ${String(m.type)} |`);
+    }
+  });
+});
