@@ -38,6 +38,8 @@ export interface RunningService {
   readonly api: ListeningServer | undefined;
   readonly sweeper: TtlLoop | undefined;
   readonly readiness: Readiness;
+  /** Resolves with a reason if the writer failed for good (its consumer will not restart). */
+  readonly failed: Promise<string>;
   /** Stops every part; resolves true when the writer (if any) drained cleanly. */
   close(): Promise<boolean>;
 }
@@ -63,8 +65,10 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     }
 
     let writer: Writer | undefined;
+    let reportFailure!: (reason: string) => void;
+    const failed = new Promise<string>((r) => (reportFailure = r));
     if (parts.writer) {
-      writer = createWriter({ config, store, logger, registry });
+      writer = createWriter({ config, store, logger, registry, onFatal: (err) => reportFailure(`writer failed: ${err.message}`) });
       await writer.start();
       const w = writer;
       closers.push(() => w.stop());
@@ -97,6 +101,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       api,
       sweeper,
       readiness,
+      failed,
       close() {
         closing ??= (async () => {
           await closeAll();

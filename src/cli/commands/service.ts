@@ -17,7 +17,8 @@ async function runUntilStopped(ctx: RunContext, config: PinstateConfig, parts: S
   const logger = ctx.logger();
   const service = await startService({ config, logger, registry: createRegistry({ defaultMetrics: true }), parts });
   ctx.out(`${describe(service)}\n`);
-  const reason = await ctx.untilStopped();
+  // A writer whose consumer failed for good stops the process too, so a supervisor restarts it.
+  const reason = await Promise.race([ctx.untilStopped(), service.failed]);
   ctx.out(`pinstate: ${reason}: stopping (draining the writer, closing the API)\n`);
   const clean = await service.close();
   ctx.out(clean ? 'pinstate: stopped\n' : 'pinstate: stopped without a clean drain; uncommitted messages will be redelivered\n');
