@@ -6,6 +6,7 @@ import type { PinstateConfig } from '../../src/config/types.js';
 import { parseCid } from '../../src/domain/cid.js';
 import { mhPrefixKey } from '../../src/domain/mh-prefix.js';
 import { createKafka, dlqTopic } from '../../src/kafka/client.js';
+import { readTopic, type TopicMessage } from '../../src/kafka/read-topic.js';
 import { ensureTopics, plannedTopics } from '../../src/kafka/topics.js';
 import type { StoreOp } from '../../src/store/records.js';
 import { uniqueName } from './env.js';
@@ -94,47 +95,11 @@ export async function produceRaw(kafka: Kafka, topic: string, messages: Array<{ 
   }
 }
 
-export interface ReadMessage {
-  readonly partition: number;
-  readonly offset: string;
-  readonly key: Buffer | null;
-  readonly value: Buffer | null;
-  readonly headers: Record<string, string>;
-}
+export type ReadMessage = TopicMessage;
 
 /** Every message currently in a topic (reads up to the high watermarks seen at the start). */
-export async function readAll(kafka: Kafka, topic: string): Promise<ReadMessage[]> {
-  const admin = kafka.admin();
-  await admin.connect();
-  const ends = await admin.fetchTopicOffsets(topic);
-  await admin.disconnect();
-  const remaining = new Map(ends.filter((e) => BigInt(e.high) > BigInt(e.low)).map((e) => [e.partition, BigInt(e.high)]));
-  const out: ReadMessage[] = [];
-  if (remaining.size === 0) return out;
-  const consumer = kafka.consumer({ groupId: uniqueName('reader'), maxWaitTimeInMs: 100 });
-  await consumer.connect();
-  await consumer.subscribe({ topics: [topic], fromBeginning: true });
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`readAll(${topic}) timed out with ${remaining.size} partitions left`)), 60_000);
-    consumer
-      .run({
-        eachMessage: ({ partition, message }) => {
-          const headers: Record<string, string> = {};
-          for (const [k, v] of Object.entries(message.headers ?? {})) headers[k] = Buffer.isBuffer(v) ? v.toString() : String(v);
-          out.push({ partition, offset: message.offset, key: message.key, value: message.value, headers });
-          const end = remaining.get(partition);
-          if (end !== undefined && BigInt(message.offset) + 1n >= end) remaining.delete(partition);
-          if (remaining.size === 0) {
-            clearTimeout(timer);
-            resolve();
-          }
-          return Promise.resolve();
-        },
-      })
-      .catch(reject);
-  });
-  await consumer.disconnect();
-  return out;
+export function readAll(kafka: Kafka, topic: string): Promise<ReadMessage[]> {
+  return readTopic(kafka, topic, 60_000);
 }
 
 export { dlqTopic };

@@ -7,7 +7,7 @@ import { reconcileStats } from '../../src/store/reconcile.js';
 import type { StoreOp } from '../../src/store/records.js';
 import { dlqTopic } from '../../src/kafka/client.js';
 import { DLQ_HEADERS } from '../../consumers/writer/outputs.js';
-import { readTopic } from './read-topic.js';
+import { readTopic } from '../../src/kafka/read-topic.js';
 import type { Model } from './model.js';
 import type { Run } from './run-support.js';
 
@@ -73,8 +73,7 @@ export async function verify(run: Run, model: Model, produced: readonly StoreOp[
   for (const topic of [run.config.kafka.topics.intents, run.config.kafka.topics.acks]) {
     for (const m of await readTopic(run.kafka, dlqTopic(run.config.kafka, topic))) {
       dlq++;
-      const id = m.headers?.[DLQ_HEADERS.opId];
-      dlqOps.add(Buffer.isBuffer(id) ? id.toString() : String(id));
+      dlqOps.add(m.headers[DLQ_HEADERS.opId] ?? '');
     }
   }
   const unexpectedDlq = [...dlqOps].filter((id) => !model.rejected.has(id)).length + [...model.rejected].filter((id) => !dlqOps.has(id)).length;
