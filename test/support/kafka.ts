@@ -86,7 +86,8 @@ export async function produceOps(kafka: Kafka, config: PinstateConfig, ops: read
 
 /** Raw messages to a topic (bad-input tests). */
 export async function produceRaw(kafka: Kafka, topic: string, messages: Array<{ key: string | Buffer | null; value: Buffer | null; partition?: number }>): Promise<void> {
-  const producer = kafka.producer();
+  // Idempotent: a produce request retried after a timeout must not write the messages twice.
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   try {
     await producer.send({ topic, messages, acks: -1 });
