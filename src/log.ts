@@ -11,17 +11,26 @@ export interface LoggerOptions {
   readonly destination?: NodeJS.WritableStream;
 }
 
-/** Keys whose values never reach a log line, wherever they sit in the logged object. */
+/**
+ * Keys whose values never reach a log line, up to four levels deep in the logged object (a
+ * whole config logged by mistake puts kafka.sasl.password at depth 4: `{config: {kafka: {sasl:
+ * {password}}}}`). redactConfig() is the first defence; this is the safety net.
+ */
 export const REDACTED_PATHS = [
   'password',
   '*.password',
   '*.*.password',
+  '*.*.*.password',
   'token',
   '*.token',
+  '*.*.token',
   'tokens',
   '*.tokens',
+  '*.*.tokens',
   'authorization',
   '*.authorization',
+  '*.*.authorization',
+  '*.*.*.authorization',
   'headers.authorization',
   'req.headers.authorization',
 ];

@@ -49,7 +49,8 @@ export async function ensureLocalStack(write: (text: string) => void): Promise<b
   }
   write('pinstate: starting the local stack (Kafka + Cassandra; the first run downloads them)\n');
   await new Promise<void>((resolve, reject) => {
-    const child = spawn('bash', [script, 'up'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // --no-secure: the TLS + password test node is for the security tests, not for running pinstate.
+    const child = spawn('bash', [script, 'up', '--no-secure'], { stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout.on('data', (d: Buffer) => write(d.toString()));
     child.stderr.on('data', (d: Buffer) => write(d.toString()));
     child.once('error', reject);

@@ -96,9 +96,14 @@ export interface SessionOptions {
   /** Connect to this keyspace (omit for schema creation). */
   readonly keyspace?: string | undefined;
   readonly logger?: Logger;
+  /**
+   * The driver's request tracker (called with the coordinator host of every query and batch):
+   * per-host request counts, e.g. the multi-DC suite's proof that no request leaves local_dc.
+   */
+  readonly requestTracker?: cassandra.tracker.RequestTracker;
 }
 
-function buildClientOptions(config: ScyllaConfig, keyspace: string | undefined): cassandra.ClientOptions {
+function buildClientOptions(config: ScyllaConfig, keyspace: string | undefined, requestTracker?: cassandra.tracker.RequestTracker): cassandra.ClientOptions {
   const options: cassandra.ClientOptions = {
     contactPoints: config.hosts.map((h) => (h.includes(':') ? h : `${h}:${config.port}`)),
     localDataCenter: config.localDc,
@@ -117,6 +122,7 @@ function buildClientOptions(config: ScyllaConfig, keyspace: string | undefined):
       fetchSize: config.pageSize,
     },
     protocolOptions: { port: config.port, maxVersion: types.protocolVersion.v4 },
+    ...(requestTracker === undefined ? {} : { requestTracker }),
   };
   if (config.username !== undefined) {
     options.authProvider = new auth.PlainTextAuthProvider(config.username, config.password ?? '');
@@ -132,16 +138,34 @@ function buildClientOptions(config: ScyllaConfig, keyspace: string | undefined):
   return options;
 }
 
+/**
+ * Why a connect failed, one `host: Error: message` per host tried. The driver's own
+ * NoHostAvailableError message embeds each inner error with its stack trace; this keeps the
+ * reason (e.g. `AuthenticationError: Provided username pinstate and/or password are incorrect`,
+ * `Error: self-signed certificate in certificate chain`) on one line. Never includes credentials:
+ * neither the driver nor the server puts a password in an error.
+ */
+export function connectFailure(err: unknown): string {
+  const inner = (err as { innerErrors?: unknown } | null | undefined)?.innerErrors;
+  if (inner !== null && typeof inner === 'object') {
+    const parts = Object.entries(inner as Record<string, unknown>).map(([host, e]) =>
+      e instanceof Error ? `${host}: ${e.name}: ${e.message.split('\n')[0]}` : `${host}: ${String(e)}`,
+    );
+    if (parts.length > 0) return parts.join('; ');
+  }
+  return err instanceof Error ? err.message : String(err);
+}
+
 /** Opens a session; fails with DB_UNAVAILABLE (naming the hosts) when no host answers. */
 export async function openSession(options: SessionOptions): Promise<CqlSession> {
   const { config } = options;
   const logger = (options.logger ?? silentLogger()).child({ component: 'cql' });
-  const client = new Client(buildClientOptions(config, options.keyspace));
+  const client = new Client(buildClientOptions(config, options.keyspace, options.requestTracker));
   try {
     await client.connect();
   } catch (err: unknown) {
     await client.shutdown().catch(() => undefined);
-    throw new PinstateError('DB_UNAVAILABLE', `cannot connect to the database at ${config.hosts.join(',')}:${config.port}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    throw new PinstateError('DB_UNAVAILABLE', `cannot connect to the database at ${config.hosts.join(',')}:${config.port}: ${connectFailure(err)}`, { cause: err });
   }
   let inFlight = 0;
   const { numRetries, minRetryDelayMs, maxRetryDelayMs } = config.retryPolicy;

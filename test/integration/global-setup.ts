@@ -6,14 +6,23 @@
  * 2. Otherwise, if 127.0.0.1:9092 and 127.0.0.1:9042 accept connections: use the running local stack.
  * 3. Otherwise run `tools/local-stack/stack.sh up`, and stop it again at teardown unless
  *    PINSTATE_KEEP_STACK=1 (keeping it makes the next run start in under a second).
+ *
+ * The secure servers (test/integration/security, docs/security.md) are described by
+ * `.local/secure/stack.json`, which `stack.sh` writes: Kafka's SASL_SSL/SASL_PLAINTEXT listeners
+ * and a Cassandra node that requires TLS and a password. In cases 2 and 3 they must be up:
+ * when they are not answering, `stack.sh secure-up` starts them (and `secure-down` stops them
+ * again at teardown unless PINSTATE_KEEP_STACK=1). In case 1 they are used when stack.json
+ * exists and they answer (CI: `stack.sh up` started them); otherwise the security tests are
+ * skipped with the reason printed here.
  */
 import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import cassandra from 'cassandra-driver';
 import { Kafka, logLevel } from 'kafkajs';
 import type { TestProject } from 'vitest/node';
-import { endpointsFromEnv, type StackEndpoints } from '../support/env.js';
+import { endpointsFromEnv, readSecureEndpoints, secureStackFile, type SecureEndpoints, type SecureStack, type StackEndpoints } from '../support/env.js';
 
 const STACK_SH = fileURLToPath(new URL('../../tools/local-stack/stack.sh', import.meta.url));
 const READY_TIMEOUT_MS = 120_000;
@@ -31,7 +40,7 @@ function portOpen(host: string, port: number, timeoutMs = 1_000): Promise<boolea
   });
 }
 
-function runStack(command: 'up' | 'down'): Promise<void> {
+function runStack(command: 'up' | 'down' | 'secure-up' | 'secure-down'): Promise<void> {
   return new Promise((resolve, reject) => {
     // stdout/stderr go to the terminal: a first run fetches jars and takes a while.
     const child = spawn('bash', [STACK_SH, command], { stdio: ['ignore', 'inherit', 'inherit'] });
@@ -99,21 +108,93 @@ async function waitUntilUsable(ep: StackEndpoints): Promise<void> {
   });
 }
 
+function hostPort(address: string, defaultPort: number): [string, number] {
+  const i = address.lastIndexOf(':');
+  return i > 0 ? [address.slice(0, i), Number(address.slice(i + 1))] : [address, defaultPort];
+}
+
+/** stack.json exists and both secure servers accept TCP connections. */
+async function secureAnswering(file: string): Promise<boolean> {
+  if (!existsSync(file)) return false;
+  let ep: SecureEndpoints;
+  try {
+    ep = readSecureEndpoints(file);
+  } catch {
+    return false;
+  }
+  const [kHost, kPort] = hostPort(ep.kafka.saslSslBrokers[0]!, 9094);
+  return (await portOpen(kHost, kPort)) && (await portOpen(ep.cassandra.hosts[0]!, ep.cassandra.port));
+}
+
+/** A real authenticated TLS round trip to each secure server. */
+async function waitUntilSecureUsable(ep: SecureEndpoints): Promise<void> {
+  const ca = readFileSync(ep.caFile, 'utf8');
+  await retry(`Kafka SASL_SSL at ${ep.kafka.saslSslBrokers.join(',')}`, async () => {
+    const admin = new Kafka({
+      brokers: [...ep.kafka.saslSslBrokers],
+      clientId: 'pinstate-global-setup',
+      ssl: { ca: [ca], rejectUnauthorized: true },
+      sasl: { mechanism: 'plain', username: ep.kafka.username, password: ep.kafka.password },
+      logLevel: logLevel.NOTHING,
+      retry: { retries: 0 },
+    }).admin();
+    try {
+      await admin.connect();
+      await admin.describeCluster();
+    } finally {
+      await admin.disconnect();
+    }
+  });
+  await retry(`Cassandra (TLS + password) at ${ep.cassandra.hosts.join(',')}:${ep.cassandra.port}`, async () => {
+    const client = new cassandra.Client({
+      contactPoints: [...ep.cassandra.hosts],
+      protocolOptions: { port: ep.cassandra.port },
+      localDataCenter: ep.cassandra.localDc,
+      authProvider: new cassandra.auth.PlainTextAuthProvider(ep.cassandra.username, ep.cassandra.password),
+      sslOptions: { ca: [ca], rejectUnauthorized: true },
+    });
+    try {
+      await client.connect();
+      await client.execute('SELECT release_version FROM system.local');
+    } finally {
+      await client.shutdown();
+    }
+  });
+}
+
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const env = process.env;
   const endpoints = endpointsFromEnv(env);
-  let startedHere = false;
+  const secureFile = secureStackFile(env);
+  const external = Boolean(env['KAFKA_BROKERS'] && env['SCYLLA_HOSTS']);
+  let startedHere: 'stack' | 'secure' | undefined;
 
-  if (env['KAFKA_BROKERS'] && env['SCYLLA_HOSTS']) {
+  if (external) {
     // External servers: used as given.
   } else if ((await portOpen('127.0.0.1', 9092)) && (await portOpen('127.0.0.1', 9042))) {
     // A local stack is already running (stack.sh up, .ci/run, or a previous kept run).
   } else {
     await runStack('up');
-    startedHere = true;
+    startedHere = 'stack';
+  }
+  if (!external && !(await secureAnswering(secureFile))) {
+    // A stack started without them (`up --no-secure`, or before they existed): add them.
+    await runStack('secure-up');
+    startedHere ??= 'secure';
   }
 
   await waitUntilUsable(endpoints);
+
+  let secure: SecureStack;
+  if (external && !(await secureAnswering(secureFile))) {
+    secure = { available: false, reason: `no secure servers: ${secureFile} is missing or its servers do not answer (run tools/local-stack/stack.sh secure-up, or set PINSTATE_SECURE_STACK_FILE)` };
+    process.stderr.write(`pinstate global setup: the security tests will be skipped: ${secure.reason}\n`);
+  } else {
+    const ep = readSecureEndpoints(secureFile);
+    await waitUntilSecureUsable(ep);
+    secure = { available: true, endpoints: ep };
+  }
+  project.provide('pinstateSecure', secure);
 
   project.provide('pinstateStack', endpoints);
   // Also for code under test that reads the app's own environment variables.
@@ -123,6 +204,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   env['SCYLLA_LOCAL_DC'] = endpoints.localDc;
 
   return async () => {
-    if (startedHere && env['PINSTATE_KEEP_STACK'] !== '1') await runStack('down');
+    if (env['PINSTATE_KEEP_STACK'] === '1') return;
+    if (startedHere === 'stack') await runStack('down');
+    else if (startedHere === 'secure') await runStack('secure-down');
   };
 }

@@ -3,9 +3,13 @@
  * resolves the endpoints once (environment, an already running local stack, or
  * `tools/local-stack/stack.sh up`) and hands them to the test workers with `provide()`; outside
  * vitest the same environment variables the app reads apply (KAFKA_BROKERS, SCYLLA_HOSTS,
- * SCYLLA_PORT, SCYLLA_LOCAL_DC).
+ * SCYLLA_PORT, SCYLLA_LOCAL_DC). The secure servers (SASL/TLS Kafka listeners, the TLS + password
+ * Cassandra node) come from `.local/secure/stack.json`, see `secureStack()`.
  */
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { inject } from 'vitest';
 
 export interface StackEndpoints {
@@ -15,9 +19,45 @@ export interface StackEndpoints {
   readonly localDc: string;
 }
 
+/**
+ * The secure servers of the local stack (docs/security.md): the same Kafka broker's SASL
+ * listeners and a separate Cassandra node that requires TLS and a password. `stack.sh` writes
+ * this as `.local/secure/stack.json`; passwords are the local stack's generated test passwords.
+ */
+export interface SecureEndpoints {
+  /** PEM of the local test CA that signed the servers' certificate. */
+  readonly caFile: string;
+  readonly kafka: {
+    /** SASL/PLAIN over TLS. */
+    readonly saslSslBrokers: readonly string[];
+    /** SASL/PLAIN without TLS. */
+    readonly saslPlaintextBrokers: readonly string[];
+    readonly mechanism: 'plain';
+    readonly username: string;
+    readonly password: string;
+    readonly adminUsername: string;
+    readonly adminPassword: string;
+  };
+  readonly cassandra: {
+    readonly hosts: readonly string[];
+    readonly port: number;
+    readonly localDc: string;
+    /** A LOGIN role with CREATE ON ALL KEYSPACES only (not a superuser). */
+    readonly username: string;
+    readonly password: string;
+    /** A superuser (the built-in cassandra/cassandra login is disabled). */
+    readonly adminUsername: string;
+    readonly adminPassword: string;
+  };
+}
+
+/** What the global setup hands the workers about the secure servers. */
+export type SecureStack = { readonly available: true; readonly endpoints: SecureEndpoints } | { readonly available: false; readonly reason: string };
+
 declare module 'vitest' {
   export interface ProvidedContext {
     pinstateStack: StackEndpoints;
+    pinstateSecure: SecureStack;
   }
 }
 
@@ -58,6 +98,56 @@ function endpoints(): StackEndpoints {
     cached = provided ?? endpointsFromEnv();
   }
   return cached;
+}
+
+/** Where `stack.sh` writes the secure servers' endpoints: PINSTATE_SECURE_STACK_FILE, else `<PINSTATE_LOCAL_DIR or repo/.local>/secure/stack.json`. */
+export function secureStackFile(env: NodeJS.ProcessEnv = process.env): string {
+  const explicit = env['PINSTATE_SECURE_STACK_FILE']?.trim();
+  if (explicit) return explicit;
+  const local = env['PINSTATE_LOCAL_DIR']?.trim() || fileURLToPath(new URL('../../.local', import.meta.url));
+  return join(local, 'secure', 'stack.json');
+}
+
+/** Reads and checks a stack.json; throws naming the file and the missing field. */
+export function readSecureEndpoints(file: string): SecureEndpoints {
+  const raw = JSON.parse(readFileSync(file, 'utf8')) as Partial<SecureEndpoints>;
+  const need = (ok: boolean, field: string): void => {
+    if (!ok) throw new Error(`${file}: missing or invalid ${field}`);
+  };
+  need(typeof raw.caFile === 'string', 'caFile');
+  const k = raw.kafka;
+  need(k !== undefined && Array.isArray(k.saslSslBrokers) && k.saslSslBrokers.length > 0, 'kafka.saslSslBrokers');
+  need(k !== undefined && Array.isArray(k.saslPlaintextBrokers), 'kafka.saslPlaintextBrokers');
+  need(typeof k?.username === 'string' && typeof k.password === 'string', 'kafka.username/password');
+  const c = raw.cassandra;
+  need(c !== undefined && Array.isArray(c.hosts) && c.hosts.length > 0, 'cassandra.hosts');
+  need(Number.isInteger(c?.port), 'cassandra.port');
+  need(typeof c?.username === 'string' && typeof c.password === 'string', 'cassandra.username/password');
+  return raw as SecureEndpoints;
+}
+
+let cachedSecure: SecureStack | undefined;
+
+/** The secure servers, as resolved by the global setup (or read from stack.json outside vitest). */
+export function secureStack(): SecureStack {
+  if (cachedSecure === undefined) {
+    let provided: SecureStack | undefined;
+    try {
+      provided = inject('pinstateSecure');
+    } catch {
+      // Not inside a vitest worker.
+    }
+    if (provided === undefined) {
+      const file = secureStackFile();
+      try {
+        provided = { available: true, endpoints: readSecureEndpoints(file) };
+      } catch (err) {
+        provided = { available: false, reason: `cannot read ${file}: ${err instanceof Error ? err.message : String(err)}` };
+      }
+    }
+    cachedSecure = provided;
+  }
+  return cachedSecure;
 }
 
 /** Kafka bootstrap servers, `host:port`. */
