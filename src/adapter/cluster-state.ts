@@ -7,13 +7,19 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { formatApiPinLine, isJsonErrorRecord, parseApiPin, readJsonObjects, type ClusterPin } from '../cluster/index.js';
-import { PinstateError, type ValidationError } from '../errors.js';
+import { NotFoundError, PinstateError, type ValidationError } from '../errors.js';
+import { diffPins } from '../migrate/pin-diff.js';
 import type { StoredPin } from '../store/reads.js';
 import type { OpResult } from '../store/records.js';
 import type { PinStore } from '../store/store.js';
 
 export interface ClusterState {
   add(pin: ClusterPin): Promise<void>;
+  /**
+   * Adds many pins in one round (IPFS Cluster's BatchingState: add… then Commit). Optional:
+   * callers fall back to `add` with bounded concurrency. Same effect as calling `add` for each.
+   */
+  addMany?(pins: readonly ClusterPin[]): Promise<void>;
   rm(cid: string): Promise<void>;
   /** Missing pin → NotFoundError. */
   get(cid: string): Promise<ClusterPin>;
@@ -58,17 +64,47 @@ export function createClusterState(store: PinStore, options: ClusterStateOptions
   const origin = options.origin ?? 'cluster-state';
   const deterministic = options.deterministicOpIds ?? true;
 
-  async function addPin(pin: ClusterPin, ts: number): Promise<void> {
-    const ids = deterministic ? contentOpIds(pin) : { upsert: randomUUID(), placement: randomUUID() };
+  async function commitPins(pins: readonly ClusterPin[], ts: number, ids: (pin: ClusterPin) => { upsert: string; placement: string }): Promise<OpResult[]> {
     const batch = store.beginBatch();
-    batch.upsertPin(ids.upsert, pin.spec, { ts, origin });
-    batch.setDesiredPlacement(ids.placement, pin.spec.cid, pin.allocations, { ts, origin });
+    for (const pin of pins) {
+      const id = ids(pin);
+      batch.upsertPin(id.upsert, pin.spec, { ts, origin });
+      batch.setDesiredPlacement(id.placement, pin.spec.cid, pin.allocations, { ts, origin });
+    }
     const res = await batch.commit();
     res.results.forEach(throwIfRejected);
+    return [...res.results];
   }
+
+  /**
+   * Content op ids make a repeated add a no-op — but also an add of content that was added, then
+   * removed or changed (the op is still in op_dedup). Add must upsert: a pin whose ops came back
+   * as duplicates and whose stored form differs is written again under fresh op ids.
+   */
+  async function addPins(pins: readonly ClusterPin[], ts: number): Promise<void> {
+    if (pins.length === 0) return;
+    if (!deterministic) {
+      await commitPins(pins, ts, () => ({ upsert: randomUUID(), placement: randomUUID() }));
+      return;
+    }
+    const results = await commitPins(pins, ts, contentOpIds);
+    const stale: ClusterPin[] = [];
+    for (let i = 0; i < pins.length; i++) {
+      if (results[2 * i]?.outcome !== 'duplicate' && results[2 * i + 1]?.outcome !== 'duplicate') continue;
+      const pin = pins[i]!;
+      const stored = await store.get(pin.spec.cid).catch((err: unknown) => {
+        if (err instanceof NotFoundError) return null;
+        throw err;
+      });
+      if (stored === null || diffPins(pin, toClusterPin(stored)).length > 0) stale.push(pin);
+    }
+    if (stale.length > 0) await commitPins(stale, ts, () => ({ upsert: randomUUID(), placement: randomUUID() }));
+  }
+  const addPin = (pin: ClusterPin, ts: number): Promise<void> => addPins([pin], ts);
 
   return {
     add: (pin) => addPin(pin, Date.now()),
+    addMany: (pins) => addPins(pins, Date.now()),
     async rm(cid) {
       throwIfRejected(await store.deletePin(randomUUID(), cid, { origin }));
     },

@@ -7,7 +7,8 @@ import { loadConfig } from '../config/index.js';
 import type { PinstateConfig } from '../config/types.js';
 import { createLogger, type Logger } from '../log.js';
 
-export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
+/** 0 ok, 1 runtime failure, 2 usage error, 3 done with rejected records (import). */
+export const EXIT = { ok: 0, failure: 1, usage: 2, partial: 3 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
 export interface CliContext {

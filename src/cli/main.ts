@@ -37,7 +37,7 @@ class PinstateCommand extends Command {
     const ctx = this.ctx;
     return super.action(async function (this: Command, ...args: unknown[]) {
       const result: unknown = await (fn as (this: Command, ...a: unknown[]) => unknown).apply(this, args);
-      if (result === EXIT.ok || result === EXIT.failure || result === EXIT.usage) ctx.setExitCode(result);
+      if ((Object.values(EXIT) as unknown[]).includes(result)) ctx.setExitCode(result as ExitCode);
     });
   }
 }
