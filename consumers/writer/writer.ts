@@ -55,6 +55,59 @@ export interface Writer {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** Fetch sizes (see start()): bounded memory with a backlog of any size. */
+const FETCH_BYTES_PER_PARTITION = 256 * 1024;
+const FETCH_BYTES = 4 * 1024 * 1024;
+
+/** Items one coalesced send may carry (bounds a produce request to a few MB). */
+const MAX_COALESCED_ITEMS = 20_000;
+
+/**
+ * Group commit: a call made while a send is in flight waits and goes out with the others queued
+ * by then, in one request. Every caller settles with the outcome of the send that carried its
+ * items. The idempotent producer sends one request at a time anyway, so without this the
+ * partitions' publishes queued behind each other one request each.
+ */
+export function coalescing<T>(send: (items: T[]) => Promise<void>, maxItems = MAX_COALESCED_ITEMS): (items: T[]) => Promise<void> {
+  const queue: Array<{ items: T[]; resolve: () => void; reject: (err: unknown) => void }> = [];
+  let busy = false;
+  const pump = async (): Promise<void> => {
+    busy = true;
+    while (queue.length > 0) {
+      const take = [queue.shift()!];
+      let n = take[0]!.items.length;
+      while (queue.length > 0 && n + queue[0]!.items.length <= maxItems) {
+        const next = queue.shift()!;
+        take.push(next);
+        n += next.items.length;
+      }
+      try {
+        await send(take.flatMap((e) => e.items));
+        for (const e of take) e.resolve();
+      } catch (err: unknown) {
+        for (const e of take) e.reject(err);
+      }
+    }
+    busy = false;
+  };
+  return (items) =>
+    new Promise<void>((resolve, reject) => {
+      queue.push({ items, resolve, reject });
+      if (!busy) void pump();
+    });
+}
+
+/** Topic-message lists merged by topic (one entry per topic, in first-seen order). */
+function mergeByTopic(lists: readonly TopicMessages[]): TopicMessages[] {
+  const byTopic = new Map<string, TopicMessages['messages']>();
+  for (const t of lists) {
+    const list = byTopic.get(t.topic);
+    if (list) list.push(...t.messages);
+    else byTopic.set(t.topic, [...t.messages]);
+  }
+  return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+}
+
 type KafkaMessage = EachBatchPayload['batch']['messages'][number];
 
 export function createWriter(options: WriterOptions): Writer {
@@ -74,6 +127,9 @@ export function createWriter(options: WriterOptions): Writer {
   let consumer: Consumer | undefined;
   let producer: Producer | undefined;
   let dbHealthy = true;
+  // Concurrent partitions' outputs and offset commits share requests (group commit).
+  const sendOutputs = coalescing<TopicMessages>((lists) => producer!.sendBatch({ topicMessages: mergeByTopic(lists), acks: -1 }).then(() => undefined));
+  const commitOffsets = coalescing<{ topic: string; partition: number; offset: string }>((offsets) => consumer!.commitOffsets(offsets));
 
   function roleOf(topic: string): TopicRole {
     return topic === topics.acks ? 'acks' : 'intents';
@@ -84,7 +140,7 @@ export function createWriter(options: WriterOptions): Writer {
     const started = performance.now();
     for (let attempt = 0; ; attempt++) {
       try {
-        await producer!.sendBatch({ topicMessages: messages, acks: -1 });
+        await sendOutputs(messages);
         metrics.publishSeconds.observe((performance.now() - started) / 1000);
         return true;
       } catch (err: unknown) {
@@ -96,12 +152,27 @@ export function createWriter(options: WriterOptions): Writer {
     }
   }
 
+  /**
+   * kafkajs heartbeats only when asked; a commit that takes longer than the session timeout (a
+   * loaded database, many partitions at once) would get the member evicted mid-batch. Keep the
+   * membership alive while the database works; a failed heartbeat (rebalance) surfaces at the
+   * next heartbeat or commit of the batch, as before.
+   */
+  async function withHeartbeats<T>(heartbeat: () => Promise<void>, fn: () => Promise<T>): Promise<T> {
+    const timer = setInterval(() => void heartbeat().catch(() => undefined), config.writer.heartbeatIntervalMs);
+    try {
+      return await fn();
+    } finally {
+      clearInterval(timer);
+    }
+  }
+
   /** Applies ops, retrying transient database failures until it works or the batch is no longer ours. */
   async function applyWithRetry(ops: StoreOp[], heartbeat: () => Promise<void>, isLive: () => boolean): Promise<CommitResult | null> {
     for (let attempt = 0; ; attempt++) {
       const started = performance.now();
       try {
-        const result = await store.apply(ops);
+        const result = await withHeartbeats(heartbeat, () => store.apply(ops));
         metrics.applySeconds.observe((performance.now() - started) / 1000);
         dbHealthy = true;
         return result;
@@ -191,7 +262,7 @@ export function createWriter(options: WriterOptions): Writer {
     const next = (BigInt(last) + 1n).toString();
     const started = performance.now();
     payload.resolveOffset(last);
-    await consumer!.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]);
+    await commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]);
     metrics.commitSeconds.observe((performance.now() - started) / 1000);
     await payload.heartbeat();
     return true;
@@ -242,8 +313,11 @@ export function createWriter(options: WriterOptions): Writer {
           partitionAssigners: [CoPartitionAssigner],
           sessionTimeout: config.writer.sessionTimeoutMs,
           heartbeatInterval: config.writer.heartbeatIntervalMs,
-          maxBytesPerPartition: 1024 * 1024,
-          maxBytes: 16 * 1024 * 1024,
+          // A fetch is decoded whole and held until every batch in it is applied: its size is
+          // the writer's memory, not its speed (one fetch of 4 MiB is ~16k intents, a round of
+          // work for 16 partitions). 16 MiB fetches held ~125 MB live at a 60k-intent backlog.
+          maxBytesPerPartition: FETCH_BYTES_PER_PARTITION,
+          maxBytes: FETCH_BYTES,
           readUncommitted: false,
         });
         // Shard ownership may have moved: forget cached pin_stats rows.

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { isPinstateError } from '../errors.js';
+import { registerBenchCommand } from '../bench/cli.js';
 import { registerMigrationCommands } from '../migrate/cli.js';
 import { packageRoot } from '../paths.js';
 import { registerAdminCommands } from './commands/admin.js';
@@ -67,6 +68,7 @@ export function buildProgram(ctx: RunContext): Command {
   registerPlacementCommands(program, ctx);
   registerTopCommand(program, ctx);
   registerMigrationCommands(program, ctx);
+  registerBenchCommand(program, ctx);
   return program;
 }
 

@@ -1,18 +1,19 @@
 /**
- * Applying a list of ops: dedup → read core rows → plan per CID → write. For each pin_stats
- * shard, CIDs are written in chunks: the chunk's derived rows first (idempotent, concurrent),
- * then one logged batch with its core rows, op_dedup rows and the shard's new stats row. The
- * shard's chunks run one after another; different shards run in parallel.
+ * Applying a list of ops: dedup (and, at the same time, read core rows) → plan per CID → write.
+ * For each pin_stats shard, CIDs are written in chunks: every chunk's derived rows are sent at
+ * once (idempotent, concurrent), then the chunks' logged batches — core rows, op_dedup rows and
+ * the shard's new stats row — one after another, each after its own chunk's derived rows.
+ * Different shards run in parallel.
  */
 import pLimit from 'p-limit';
-import { parseCid } from '../domain/cid.js';
+import { parseCid, type ParsedCid } from '../domain/cid.js';
 import { mhPrefixKey } from '../domain/mh-prefix.js';
 import { partitionForKey } from '../domain/partition.js';
 import type { PlacementChange } from '../domain/messages.js';
 import type { Logger } from '../log.js';
 import { CQL } from './cql.js';
 import { planCid, type CidPlan } from './plan.js';
-import { addCounts, cidOfOp, emptyCounts, eventKindOf, type CidState, type OpResult, type StatsCounts, type StoreOp } from './records.js';
+import { addCounts, cidOfOp, emptyCounts, eventKindOf, type OpResult, type StatsCounts, type StoreOp } from './records.js';
 import { cidStateFromRows, fromLong, sourceText } from './rows.js';
 import type { CqlRow, CqlSession, Statement } from './session.js';
 import { readByKeys, writeGrouped } from './bulk.js';
@@ -91,8 +92,15 @@ export class Committer {
   /** peer_buckets rows this process already wrote. */
   private readonly writtenOnce = new Set<string>();
   readonly locks = new ShardLocks();
+  /**
+   * scylladb.max_concurrency bounds the process's in-flight requests, so all commits share one
+   * limiter (a limiter per commit let 16 concurrent commits put 16 × 128 requests in flight).
+   */
+  private readonly limit: ReturnType<typeof pLimit>;
 
-  constructor(private readonly ctx: CommitContext) {}
+  constructor(private readonly ctx: CommitContext) {
+    this.limit = pLimit(ctx.maxConcurrency);
+  }
 
   /** Forget cached stats (after a failure, or when shard ownership may have moved). */
   invalidate(shards?: readonly number[]): void {
@@ -106,10 +114,17 @@ export class Committer {
 
   async commit(ops: readonly StoreOp[]): Promise<CommitResult> {
     if (ops.length === 0) return { results: [], applied: 0, rejected: 0, duplicates: 0, redelivered: 0 };
-    const shards = ops.map((op) => this.shardOfCid(cidOfOp(op.body)));
+    // A batch names each CID several times (upsert, placement, acks): parse each once.
+    const parsed = new Map<string, ParsedCid>();
+    const parse = (text: string): ParsedCid => {
+      let p = parsed.get(text);
+      if (p === undefined) parsed.set(text, (p = parseCid(text)));
+      return p;
+    };
+    const shards = ops.map((op) => statsShardOf(parse(cidOfOp(op.body)).mhPrefix, this.ctx.statsShards));
     return this.locks.withShards(shards, async () => {
       try {
-        return await this.commitLocked(ops);
+        return await this.commitLocked(ops, parse);
       } catch (err: unknown) {
         this.invalidate(shards);
         throw err;
@@ -117,12 +132,13 @@ export class Committer {
     });
   }
 
-  private async commitLocked(ops: readonly StoreOp[]): Promise<CommitResult> {
+  private async commitLocked(ops: readonly StoreOp[], parse: (cid: string) => ParsedCid): Promise<CommitResult> {
     const { session } = this.ctx;
-    const limit = pLimit(this.ctx.maxConcurrency);
+    const limit = this.limit;
     const results: Array<OpResult | undefined> = new Array<OpResult | undefined>(ops.length);
     const digests = ops.map((op) => digestOfBody(op.body));
     const indexOf = new Map(ops.map((op, i) => [op, i]));
+    const digestOf = (op: StoreOp): string => digests[indexOf.get(op)!]!;
 
     // 1. Dedup inside the batch: the first op with an id wins.
     const firstIndex = new Map<string, number>();
@@ -132,9 +148,14 @@ export class Committer {
       else results[i] = digests[first] === digests[i] ? duplicate(op) : conflict(op);
     });
 
-    // 2. Dedup against op_dedup.
+    // 2. Dedup against op_dedup. The core rows of the batch's CIDs are read at the same time (the
+    // shard locks keep them still), so the first planning round waits one round trip, not two.
     const uniques = [...firstIndex.values()];
-    const dedupRows = await readByKeys(session, CQL.selectDedupIn, uniques.map((i) => ops[i]!.opId), (row) => row['op_id'] as string, limit);
+    const uniqueCids = [...new Set(uniques.map((i) => cidOfOp(ops[i]!.body)))].map(parse);
+    const [dedupRows, prefetched] = await Promise.all([
+      readByKeys(session, CQL.selectDedupIn, uniques.map((i) => ops[i]!.opId), (row) => row['op_id'] as string, limit),
+      this.readCore(uniqueCids, limit),
+    ]);
     const stored = uniques.map((i): StoredDedup | null => {
       const row = dedupRows.get(ops[i]!.opId);
       return row ? { digest: row['digest'] as string, source: row['source'] as string, outputs: row['outputs'] as Buffer | null } : null;
@@ -159,15 +180,21 @@ export class Committer {
       if (list) list.push(i);
       else byCid.set(cid, [i]);
     }
-    while (byCid.size > 0) {
+    for (let first = true; byCid.size > 0; first = false) {
       const round = new Map<string, number[]>();
       for (const [cid, idx] of byCid) {
         round.set(cid, idx.splice(0, MAX_OPS_PER_CID_PER_ROUND));
         if (idx.length === 0) byCid.delete(cid);
       }
-      const plans = await this.planRound(round, ops, limit);
+      // Later rounds see the rows the earlier ones wrote: read them again.
+      const entries = [...round].map(([text, idx]) => ({ cid: parse(text), idx }));
+      const rows = first ? prefetched : await this.readCore(entries.map((e) => e.cid), limit);
+      const plans = entries.map(({ cid, idx }) => {
+        const hex = Buffer.from(cid.bytes).toString('hex');
+        return planCid(cidStateFromRows(cid, rows.pins.get(hex), rows.placements.get(hex)), idx.map((i) => ops[i]!));
+      });
       for (const plan of plans) for (const r of plan.results) results[indexOf.get(r.op)!] = r;
-      await this.writePlans(plans, limit);
+      await this.writePlans(plans, limit, digestOf);
     }
 
     const final = results.map((r, i) => r ?? duplicate(ops[i]!));
@@ -180,21 +207,14 @@ export class Committer {
     };
   }
 
-  private async planRound(round: Map<string, number[]>, ops: readonly StoreOp[], limit: ReturnType<typeof pLimit>): Promise<CidPlan[]> {
-    if (round.size === 0) return [];
+  /** The pin and placement rows of `cids`, keyed by hex cid_bin (missing rows are absent). */
+  private async readCore(cids: readonly ParsedCid[], limit: ReturnType<typeof pLimit>): Promise<{ pins: Map<string, CqlRow>; placements: Map<string, CqlRow> }> {
+    if (cids.length === 0) return { pins: new Map(), placements: new Map() };
     const { session } = this.ctx;
-    const cids = [...round.keys()].map((text) => parseCid(text));
     const keys = cids.map((c) => Buffer.from(c.bytes));
     const hexOf = (row: CqlRow): string => (row['cid_bin'] as Buffer).toString('hex');
-    const [pins, placements] = await Promise.all([
-      readByKeys(session, CQL.selectPinsIn, keys, hexOf, limit),
-      readByKeys(session, CQL.selectPlacementsIn, keys, hexOf, limit),
-    ]);
-    return cids.map((cid, k) => {
-      const hex = keys[k]!.toString('hex');
-      const state: CidState = cidStateFromRows(cid, pins.get(hex), placements.get(hex));
-      return planCid(state, round.get(cid.text)!.map((i) => ops[i]!));
-    });
+    const [pins, placements] = await Promise.all([readByKeys(session, CQL.selectPinsIn, keys, hexOf, limit), readByKeys(session, CQL.selectPlacementsIn, keys, hexOf, limit)]);
+    return { pins, placements };
   }
 
   private async loadStats(shard: number): Promise<ShardStats> {
@@ -211,7 +231,7 @@ export class Committer {
     return loaded;
   }
 
-  private async writePlans(plans: readonly CidPlan[], limit: ReturnType<typeof pLimit>): Promise<void> {
+  private async writePlans(plans: readonly CidPlan[], limit: ReturnType<typeof pLimit>, digestOf: (op: StoreOp) => string): Promise<void> {
     const byShard = new Map<number, CidPlan[]>();
     for (const plan of plans) {
       if (plan.recorded.length === 0) continue;
@@ -220,31 +240,29 @@ export class Committer {
       if (list) list.push(plan);
       else byShard.set(shard, [plan]);
     }
-    await Promise.all([...byShard].map(([shard, shardPlans]) => this.writeShard(shard, shardPlans, limit)));
+    await Promise.all([...byShard].map(([shard, shardPlans]) => this.writeShard(shard, shardPlans, limit, digestOf)));
   }
 
-  private async writeShard(shard: number, plans: readonly CidPlan[], limit: ReturnType<typeof pLimit>): Promise<void> {
+  /**
+   * One shard's plans, in chunks under max_batch_bytes. Every chunk's derived rows are sent at
+   * once (they are idempotent and independent of each other); chunk k's logged core batch waits
+   * for chunk k's derived rows (so a replay finds them) and for batch k − 1 (the stats row is
+   * cumulative: batch k must never be applied without the batches before it).
+   */
+  private async writeShard(shard: number, plans: readonly CidPlan[], limit: ReturnType<typeof pLimit>, digestOf: (op: StoreOp) => string): Promise<void> {
     const stats = await this.loadStats(shard);
     const budget = this.ctx.maxBatchBytes - 512; // room for the stats row
-    let chunk: { core: Statement[]; derived: Statement[]; delta: StatsCounts; maxTs: number } = newChunk();
+    const chunks: Chunk[] = [];
+    let chunk = newChunk();
     let bytes = 0;
-    const flush = async (): Promise<void> => {
-      if (chunk.core.length === 0) return;
-      const c = chunk;
-      chunk = newChunk();
-      bytes = 0;
-      await writeGrouped(this.ctx.session, c.derived, this.ctx.maxBatchBytes, limit, this.writtenOnce);
-      const counts: StatsCounts = { pins: stats.counts.pins, placements: { ...stats.counts.placements } };
-      addCounts(counts, c.delta);
-      const ts = Math.max(stats.ts + 1, c.maxTs);
-      await limit(() => this.ctx.session.batchLogged([...c.core, statsStatement(shard, counts, ts, Date.now())]));
-      stats.counts = counts;
-      stats.ts = ts;
-    };
     for (const plan of plans) {
-      const { core, derived } = statementsForPlan(plan, this.ctx);
+      const { core, derived } = statementsForPlan(plan, this.ctx, digestOf);
       const size = core.reduce((n, s) => n + estimateBytes(s), 0);
-      if (bytes > 0 && bytes + size > budget) await flush();
+      if (bytes > 0 && bytes + size > budget) {
+        chunks.push(chunk);
+        chunk = newChunk();
+        bytes = 0;
+      }
       if (size > budget) this.ctx.logger.warn({ cid: plan.initial.cid, bytes: size }, 'one CID exceeds max_batch_bytes; writing it alone');
       chunk.core.push(...core);
       chunk.derived.push(...derived);
@@ -252,11 +270,30 @@ export class Committer {
       chunk.maxTs = Math.max(chunk.maxTs, plan.final.clock);
       bytes += size;
     }
-    await flush();
+    if (chunk.core.length > 0) chunks.push(chunk);
+    const derivedWritten = chunks.map((c) => writeGrouped(this.ctx.session, c.derived, this.ctx.maxBatchBytes, limit, this.writtenOnce));
+    // Awaited in order below; a failure of a later chunk surfaces there (or is moot after an earlier one).
+    for (const p of derivedWritten) p.catch(() => undefined);
+    for (const [k, c] of chunks.entries()) {
+      await derivedWritten[k];
+      const counts: StatsCounts = { pins: stats.counts.pins, placements: { ...stats.counts.placements } };
+      addCounts(counts, c.delta);
+      const ts = Math.max(stats.ts + 1, c.maxTs);
+      await limit(() => this.ctx.session.batchLogged([...c.core, statsStatement(shard, counts, ts, Date.now())]));
+      stats.counts = counts;
+      stats.ts = ts;
+    }
   }
 }
 
-function newChunk(): { core: Statement[]; derived: Statement[]; delta: StatsCounts; maxTs: number } {
+interface Chunk {
+  readonly core: Statement[];
+  readonly derived: Statement[];
+  readonly delta: StatsCounts;
+  maxTs: number;
+}
+
+function newChunk(): Chunk {
   return { core: [], derived: [], delta: emptyCounts(), maxTs: 0 };
 }
 

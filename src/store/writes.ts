@@ -8,17 +8,17 @@
  *   core batch, and again on a replay, gives the same rows.
  */
 import cassandra from 'cassandra-driver';
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { parseCid } from '../domain/cid.js';
 import { peerBucket } from '../domain/mh-prefix.js';
 import type { CidPlan, RecordedOp } from './plan.js';
 import { CQL } from './cql.js';
 import { sourceText, toLong } from './rows.js';
-import type { StatsCounts } from './records.js';
+import type { StatsCounts, StoreOp } from './records.js';
 import type { Statement } from './session.js';
 
 const { unset } = cassandra.types;
-const { TimeUuid } = cassandra.types;
+const { Long, TimeUuid } = cassandra.types;
 
 export interface WriteContext {
   readonly peerBucketBits: number;
@@ -43,7 +43,8 @@ function nullable<T>(value: T | null, oldMayHaveValue: boolean): T | null | type
 
 /** A deterministic timeuuid for an op's event row: time from the op, node and clock from its id. */
 export function eventIdOf(opId: string, tsMs: number): cassandra.types.TimeUuid {
-  const h = createHash('sha256').update(opId).digest();
+  // One-shot hash(): the same bytes as createHash().update().digest() without a Hash object per call.
+  const h = hash('sha256', opId, 'buffer');
   const ticks = h.readUInt16BE(0) % 10_000;
   return TimeUuid.fromDate(new Date(tsMs), ticks, h.subarray(2, 8), h.subarray(8, 10));
 }
@@ -54,7 +55,7 @@ export function outputsOf(rec: RecordedOp): Buffer {
 }
 
 export function digestOfBody(body: unknown): string {
-  return createHash('sha256').update(JSON.stringify(body)).digest('hex').slice(0, 32);
+  return hash('sha256', JSON.stringify(body), 'hex').slice(0, 32);
 }
 
 /** A composite partition key as Cassandra serializes it for routing: (len16, bytes, 0x00) per part. */
@@ -84,7 +85,11 @@ export interface PlanStatements {
   readonly derived: Statement[];
 }
 
-export function statementsForPlan(plan: CidPlan, ctx: WriteContext): PlanStatements {
+/**
+ * `digestOf` returns an op's body digest; the Committer passes the ones it already computed for
+ * dedup (hashing a body twice per op was measurable), others get digestOfBody.
+ */
+export function statementsForPlan(plan: CidPlan, ctx: WriteContext, digestOf: (op: StoreOp) => string = (op) => digestOfBody(op.body)): PlanStatements {
   const core: Statement[] = [];
   const derived: Statement[] = [];
   const { initial, final } = plan;
@@ -151,7 +156,7 @@ export function statementsForPlan(plan: CidPlan, ctx: WriteContext): PlanStateme
     const op = rec.result.op;
     core.push({
       query: CQL.insertDedup,
-      params: [op.opId, digestOfBody(op.body), cidBin, op.body.kind, sourceText(op.source) ?? '', outputsOf(rec), new Date(op.ts), ctx.dedupTtlSec, toLong(rec.ts)],
+      params: [op.opId, digestOf(op), cidBin, op.body.kind, sourceText(op.source) ?? '', outputsOf(rec), new Date(op.ts), ctx.dedupTtlSec, toLong(rec.ts)],
     });
     const ev = rec.result.event;
     if (ev) {
@@ -206,11 +211,19 @@ function valueBytes(v: unknown): number {
   if (typeof v === 'number' || typeof v === 'boolean') return 12;
   if (v instanceof Uint8Array) return 4 + v.length;
   if (v instanceof Date) return 12;
+  // Every timestamp is a Long; their estimate never varies, so it is computed once (profiled hot).
+  if (v instanceof Long) return LONG_BYTES;
   if (Array.isArray(v)) return 8 + v.reduce((acc: number, x: unknown) => acc + valueBytes(x), 0);
-  if (typeof v === 'object') {
+  return objectBytes(v);
+}
+
+function objectBytes(v: unknown): number {
+  if (typeof v === 'object' && v !== null) {
     let n = 8;
     for (const [k, x] of Object.entries(v as Record<string, unknown>)) n += 4 + Buffer.byteLength(k) + valueBytes(x);
     return n;
   }
   return 16;
 }
+
+const LONG_BYTES = objectBytes(toLong(0));

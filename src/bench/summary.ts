@@ -1,0 +1,148 @@
+/**
+ * The benchmark's figures, computed from the run log's lines only: the run prints exactly what
+ * anyone can recompute from its .ndjson file (`pinstate bench --summarize <file>`). Pure.
+ */
+import type { LogLine } from './run-log.js';
+
+/** Nearest-rank percentile of unsorted values (NaN for none). */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)));
+  return sorted[rank - 1]!;
+}
+
+export interface BenchSummary {
+  readonly pins: number;
+  readonly ceiling_pins_per_s: number;
+  readonly ceiling_shape: string;
+  readonly ceiling_concurrency: number;
+  /** The sweep's trials on sample pins: every request shape for the same rows, pins/s. */
+  readonly ceiling_trials: ReadonlyArray<{ readonly shape: string; readonly concurrency: number; readonly pins_per_s: number }>;
+  /** From the writer's spawn to the last commit. */
+  readonly pipeline_pins_per_s: number;
+  /** From the writer printing "running" (consumer joined) to the last commit. */
+  readonly pipeline_drain_pins_per_s: number;
+  readonly naive_pins_per_s: number;
+  readonly pipeline_vs_ceiling: number;
+  readonly pipeline_vs_naive: number;
+  readonly latency_ms: { readonly p50: number; readonly p95: number; readonly p99: number; readonly max: number };
+  readonly offered_pins_per_s: number;
+  readonly latency_ops: number;
+  readonly latency_lost: number;
+  readonly get_p50_ms: number;
+  readonly get_p99_ms: number;
+  readonly list_pins_per_s: number;
+  readonly list_pins: number;
+  /** Growth of the bench process's RSS while list() ran (its memory is pages in flight, not the pinset). */
+  readonly list_rss_growth_mb: number;
+  /** Writer CPU (user + system) from "running" to caught up, per pin. */
+  readonly writer_cpu_us_per_pin: number;
+  readonly writer_peak_rss_mb: number;
+  readonly export_pins_per_s: number | null;
+  readonly export_peak_rss_mb: number | null;
+  /**
+   * CPU of the local stack's Cassandra and Kafka per pin, by mode (null without the local stack).
+   * The servers are shared: other clients' work during a phase counts too.
+   */
+  readonly server_cpu_us_per_pin: Readonly<Record<'ceiling' | 'pipeline' | 'naive', Readonly<Record<string, number | null>>>>;
+  /** Pins each mode left in its keyspace (pin_stats), and the groups' remaining lag. */
+  readonly applied: { readonly ceiling: number; readonly pipeline: number; readonly naive: number };
+  readonly lag: { readonly pipeline: number; readonly naive: number };
+}
+
+type Fields = Record<string, unknown>;
+
+function last(lines: readonly LogLine[], phase: LogLine['phase']): Fields {
+  const found = [...lines].reverse().find((l) => l.phase === phase);
+  if (!found) throw new Error(`the run log has no "${phase}" line`);
+  return found;
+}
+
+const num = (f: Fields, key: string): number => {
+  const v = f[key];
+  if (typeof v !== 'number') throw new Error(`run log field ${key} is not a number`);
+  return v;
+};
+const round = (v: number, digits = 2): number => Math.round(v * 10 ** digits) / 10 ** digits;
+const rate = (pins: number, ms: number): number => round(pins / (ms / 1000), 1);
+
+function serverCpu(line: Fields, ticksPerSecond: number, pins: number): Record<string, number | null> {
+  const out: Record<string, number | null> = {};
+  for (const [role, t] of Object.entries((line['server_ticks'] as Record<string, number | null> | undefined) ?? {})) {
+    out[role] = t === null ? null : round(((t / ticksPerSecond) * 1e6) / pins, 1);
+  }
+  return out;
+}
+
+export function summarize(lines: readonly LogLine[]): BenchSummary {
+  const run = last(lines, 'run');
+  const pins = num(run, 'pins');
+  const ceiling = last(lines, 'ceiling');
+  const trials = lines.filter((l) => l.phase === 'ceiling_trial');
+  const pipeline = last(lines, 'pipeline');
+  const naive = last(lines, 'naive');
+  const latency = last(lines, 'latency');
+  const reads = last(lines, 'reads');
+  const exp = lines.find((l) => l.phase === 'export');
+
+  const ceilingRate = rate(num(ceiling, 'pins'), num(ceiling, 'ms'));
+  const pipelineRate = rate(pins, num(pipeline, 'caught_up_ms'));
+  const running = typeof pipeline['running_ms'] === 'number' ? pipeline['running_ms'] : 0;
+  const naiveRate = rate(num(naive, 'pins'), num(naive, 'ms'));
+  const lat = (latency['latencies_ms'] as number[] | undefined) ?? [];
+  const gets = (reads['get_ms'] as number[] | undefined) ?? [];
+  const ticks = num(pipeline, 'clk_tck');
+  const cpuStart = typeof pipeline['cpu_ticks_running'] === 'number' ? pipeline['cpu_ticks_running'] : 0;
+  const cpuUs = ((num(pipeline, 'cpu_ticks_end') - cpuStart) / ticks) * 1e6;
+  const exportOk = exp !== undefined && exp['ok'] === true;
+
+  return {
+    pins,
+    ceiling_pins_per_s: ceilingRate,
+    ceiling_shape: String(ceiling['shape']),
+    ceiling_concurrency: num(ceiling, 'concurrency'),
+    ceiling_trials: trials.map((t) => ({ shape: String(t['shape']), concurrency: num(t, 'concurrency'), pins_per_s: rate(num(t, 'pins'), num(t, 'ms')) })),
+    pipeline_pins_per_s: pipelineRate,
+    pipeline_drain_pins_per_s: rate(pins, num(pipeline, 'caught_up_ms') - running),
+    naive_pins_per_s: naiveRate,
+    pipeline_vs_ceiling: round(pipelineRate / ceilingRate, 3),
+    pipeline_vs_naive: round(pipelineRate / naiveRate, 2),
+    latency_ms: { p50: round(percentile(lat, 50), 1), p95: round(percentile(lat, 95), 1), p99: round(percentile(lat, 99), 1), max: round(percentile(lat, 100), 1) },
+    offered_pins_per_s: num(latency, 'offered_pins_per_s'),
+    latency_ops: num(latency, 'ops'),
+    latency_lost: num(latency, 'lost'),
+    get_p50_ms: round(percentile(gets, 50), 3),
+    get_p99_ms: round(percentile(gets, 99), 3),
+    list_pins_per_s: rate(num(reads, 'list_pins'), num(reads, 'list_ms')),
+    list_pins: num(reads, 'list_pins'),
+    list_rss_growth_mb: round(num(reads, 'list_rss_growth_kb') / 1024, 1),
+    writer_cpu_us_per_pin: round(cpuUs / pins, 1),
+    writer_peak_rss_mb: round(num(pipeline, 'vm_hwm_kb') / 1024, 1),
+    export_pins_per_s: exportOk ? rate(num(exp, 'pins'), num(exp, 'ms')) : null,
+    export_peak_rss_mb: exportOk ? round(num(exp, 'vm_hwm_kb') / 1024, 1) : null,
+    server_cpu_us_per_pin: {
+      ceiling: serverCpu(ceiling, ticks, num(ceiling, 'pins')),
+      pipeline: serverCpu(pipeline, ticks, pins),
+      naive: serverCpu(naive, ticks, num(naive, 'pins')),
+    },
+    applied: { ceiling: num(ceiling, 'applied_pins'), pipeline: num(pipeline, 'applied_pins'), naive: num(naive, 'applied_pins') },
+    lag: { pipeline: num(pipeline, 'lag'), naive: num(naive, 'lag') },
+  };
+}
+
+/** The keys `--json` promises (issue 7), each a finite number or an object of them. */
+export const REQUIRED_KEYS = [
+  'pins',
+  'ceiling_pins_per_s',
+  'pipeline_pins_per_s',
+  'naive_pins_per_s',
+  'pipeline_vs_ceiling',
+  'pipeline_vs_naive',
+  'latency_ms',
+  'offered_pins_per_s',
+  'get_p99_ms',
+  'list_pins_per_s',
+  'writer_cpu_us_per_pin',
+  'writer_peak_rss_mb',
+] as const;
