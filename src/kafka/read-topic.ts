@@ -22,7 +22,8 @@ export async function readTopic(kafka: Kafka, topic: string, timeoutMs = 120_000
   const remaining = new Map(ends.filter((e) => BigInt(e.high) > BigInt(e.low)).map((e) => [e.partition, BigInt(e.high)]));
   const out: TopicMessage[] = [];
   if (remaining.size === 0) return out;
-  const consumer = kafka.consumer({ groupId: `pinstate-reader-${randomBytes(6).toString('hex')}`, maxWaitTimeInMs: 100 });
+  const groupId = `pinstate-reader-${randomBytes(6).toString('hex')}`;
+  const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100 });
   await consumer.connect();
   try {
     await consumer.subscribe({ topics: [topic], fromBeginning: true });
@@ -31,11 +32,13 @@ export async function readTopic(kafka: Kafka, topic: string, timeoutMs = 120_000
       consumer
         .run({
           eachMessage: ({ partition, message }) => {
+            const end = remaining.get(partition);
+            // Only what was there at the start: later records belong to a later read.
+            if (end === undefined || BigInt(message.offset) >= end) return Promise.resolve();
             const headers: Record<string, string> = {};
             for (const [k, v] of Object.entries(message.headers ?? {})) headers[k] = Buffer.isBuffer(v) ? v.toString() : String(v);
             out.push({ partition, offset: message.offset, key: message.key, value: message.value, headers });
-            const end = remaining.get(partition);
-            if (end !== undefined && BigInt(message.offset) + 1n >= end) remaining.delete(partition);
+            if (BigInt(message.offset) + 1n >= end) remaining.delete(partition);
             if (remaining.size === 0) {
               clearTimeout(timer);
               resolve();
@@ -47,6 +50,10 @@ export async function readTopic(kafka: Kafka, topic: string, timeoutMs = 120_000
     });
   } finally {
     await consumer.disconnect();
+    const cleanup = kafka.admin();
+    await cleanup.connect();
+    await cleanup.deleteGroups([groupId]).catch(() => undefined);
+    await cleanup.disconnect();
   }
   return out;
 }

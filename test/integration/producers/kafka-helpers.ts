@@ -1,6 +1,7 @@
 /** Helpers for the producer and follower integration tests: fresh topics and raw reads, against the real broker. */
 import { logLevel, type Admin, type Kafka } from 'kafkajs';
 import { Kafka as KafkaClient } from 'kafkajs';
+import { readTopic } from '../../../src/kafka/read-topic.js';
 import type { KafkaConfig } from '../../../src/config/types.js';
 import { plannedTopics, ensureTopics } from '../../../src/kafka/topics.js';
 import { testConfig } from '../../support/store.js';
@@ -82,45 +83,8 @@ export interface RawRecord {
  * end offsets at call time, sorted by (partition, offset).
  */
 export async function readAll(kafka: Kafka, topic: string, timeoutMs = 60_000): Promise<RawRecord[]> {
-  const admin = kafka.admin();
-  await admin.connect();
-  const ends = await admin.fetchTopicOffsets(topic);
-  await admin.disconnect();
-  const remaining = new Map(ends.filter((p) => BigInt(p.high) > BigInt(p.low)).map((p) => [p.partition, BigInt(p.high)]));
-  const expected = ends.reduce((n, p) => n + Number(BigInt(p.high) - BigInt(p.low)), 0);
-  const out: RawRecord[] = [];
-  if (expected === 0) return out;
-  const groupId = uniqueName('raw_reader');
-  const consumer = kafka.consumer({ groupId });
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topics: [topic], fromBeginning: true });
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`read ${out.length} of ${expected} records of ${topic} in ${timeoutMs} ms`)), timeoutMs);
-      consumer
-        .run({
-          autoCommit: false,
-          eachMessage: ({ topic: t, partition, message }) => {
-            const offset = BigInt(message.offset);
-            const end = remaining.get(partition);
-            if (end === undefined || offset >= end) return Promise.resolve();
-            out.push({ topic: t, partition, offset, key: message.key === null ? null : message.key.toString('utf8'), value: message.value ?? Buffer.alloc(0) });
-            if (offset === end - 1n) remaining.delete(partition);
-            if (remaining.size === 0) {
-              clearTimeout(timer);
-              resolve();
-            }
-            return Promise.resolve();
-          },
-        })
-        .catch(reject);
-    });
-  } finally {
-    await consumer.disconnect();
-    const admin2 = kafka.admin();
-    await admin2.connect();
-    await admin2.deleteGroups([groupId]).catch(() => undefined);
-    await admin2.disconnect();
-  }
-  return out.sort((a, b) => a.partition - b.partition || (a.offset < b.offset ? -1 : a.offset > b.offset ? 1 : 0));
+  const records = await readTopic(kafka, topic, timeoutMs);
+  return records
+    .map((m) => ({ topic, partition: m.partition, offset: BigInt(m.offset), key: m.key === null ? null : m.key.toString('utf8'), value: m.value ?? Buffer.alloc(0) }))
+    .sort((a, b) => a.partition - b.partition || (a.offset < b.offset ? -1 : a.offset > b.offset ? 1 : 0));
 }
