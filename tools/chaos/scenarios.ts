@@ -72,32 +72,33 @@ const FAULTS: Record<ScenarioName, (o: ScenarioOptions) => Fault> = {
   rebalance: () => ({
     writers: 2,
     async loop(sup, done) {
-      while (!done()) {
+      do {
         await sleep(2000 + Math.random() * 3000);
         const n = sup.children.size;
         if (n < 3 && (n < 2 || Math.random() < 0.5)) sup.start();
         else await sup.term(35_000);
-      }
+      } while (!done() || sup.terms === 0);
     },
   }),
   'cassandra-restart': () => ({
     writers: 1,
     async loop(_sup, done, stats) {
-      await sleep(4000);
-      while (!done()) {
+      await sleep(2000);
+      // At least one outage, however fast the workload is.
+      do {
         await stack('node-stop', '1');
         await sleep(8000);
         await stack('node-start', '1');
         stats.serverRestarts++;
         await sleep(15_000);
-      }
+      } while (!done());
     },
   }),
   'kafka-restart': () => ({
     writers: 1,
     async loop(sup, done, stats) {
-      await sleep(4000);
-      while (!done()) {
+      await sleep(2000);
+      do {
         await stack('kafka-stop');
         await sleep(8000);
         await stack('kafka-start');
@@ -105,18 +106,18 @@ const FAULTS: Record<ScenarioName, (o: ScenarioOptions) => Fault> = {
         // A writer whose consumer gave up during the outage exits; keep one running.
         if (sup.children.size === 0) sup.start();
         await sleep(15_000);
-      }
+      } while (!done());
     },
   }),
   'sigterm-drain': () => ({
     writers: 1,
     async loop(sup, done) {
-      while (!done()) {
+      do {
         await waitRunning(sup);
         await sleep(1500 + Math.random() * 1500);
         await sup.term(35_000);
         sup.start();
-      }
+      } while (!done());
     },
   }),
 };

@@ -32,9 +32,11 @@ export class Supervisor {
     await c.exited;
   }
 
-  /** Graceful stop; the drain must finish within `boundMs` with exit code 0. */
+  /** Graceful stop of a running writer; the drain must finish within `boundMs` with exit code 0. */
   async term(boundMs: number): Promise<void> {
-    const c = this.pick();
+    // Only writers that reached running: one still loading has no signal handler yet (and no work).
+    const running = [...this.children].filter((c) => /writer (is )?running/.test(c.output()));
+    const c = running[Math.floor(Math.random() * running.length)];
     if (!c) return;
     const started = Date.now();
     c.proc.kill('SIGTERM');
