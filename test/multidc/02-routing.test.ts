@@ -17,6 +17,7 @@ import {
   configOf,
   logCounts,
   publishCounting,
+  infraDeadLetters,
   recordSummary,
   setupMultiDcRun,
   spawnWriterProcess,
@@ -130,7 +131,8 @@ describe('DC-aware routing', () => {
     expect(d.server[4]).toBeGreaterThan(0);
 
     const v = await verify(run, model, produced);
-    const passed = v.lost === 0 && v.duplicated_effects === 0 && v.stats_drift === 0 && v.unexpected_dlq === 0;
+    const infra = await infraDeadLetters(run);
+    const passed = Object.keys(infra).length === 0 && v.lost === 0 && v.duplicated_effects === 0 && v.stats_drift === 0 && v.unexpected_dlq === 0;
     recordSummary({
       scenario: 'dc-aware-routing',
       passed,
@@ -142,6 +144,7 @@ describe('DC-aware routing', () => {
       stats_drift: v.stats_drift,
       dlq: v.dlq,
       unexpected_dlq: v.unexpected_dlq,
+      infra_dead_letters: infra,
       driver_requests_dc1_writer: a.tracker.byHost,
       driver_requests_dc2_writer: b.tracker.byHost,
       consistency: Object.keys(a.tracker.consistencies).join('/'),
@@ -151,6 +154,7 @@ describe('DC-aware routing', () => {
       node_counters_dc1_process: c.server,
       node_counters_dc2_process: d.server,
     });
+    expect(infra).toEqual({});
     expect(v).toMatchObject({ lost: 0, duplicated_effects: 0, stats_drift: 0, unexpected_dlq: 0 });
   });
 });

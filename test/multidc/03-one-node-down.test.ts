@@ -16,6 +16,7 @@ import {
   logCounts,
   publishCounting,
   readyz,
+  infraDeadLetters,
   recordSummary,
   saveLog,
   setupMultiDcRun,
@@ -121,6 +122,7 @@ describe('one dc1 node down', () => {
 
     // LOCAL_QUORUM reads against the oracle (and exact stats, via reconcileStats).
     const v = await verify(run, model, produced);
+    const infra = await infraDeadLetters(run);
     // A read at ONE through each dc1 node as coordinator (the coordinator prefers its own replica).
     const unique = new Set(produced.map((op) => op.opId)).size;
     const perNode: Record<number, { dedup: number; pins: number }> = {};
@@ -144,6 +146,7 @@ describe('one dc1 node down', () => {
 
     const expectedPins = model.counts().pins;
     const passed =
+      Object.keys(infra).length === 0 &&
       v.lost === 0 && v.duplicated_effects === 0 && v.stats_drift === 0 && v.unexpected_dlq === 0 && pub.errors === 0 && appliedWhileDown > 0 && inSync && exits.every((c) => c === 0) &&
       [1, 2, 3].every((n) => perNode[n]!.dedup === unique && perNode[n]!.pins === expectedPins);
     recordSummary({
@@ -157,6 +160,7 @@ describe('one dc1 node down', () => {
       stats_drift: v.stats_drift,
       dlq: v.dlq,
       unexpected_dlq: v.unexpected_dlq,
+      infra_dead_letters: infra,
       producer_errors: pub.errors,
       published_before_stop: sentBeforeStop,
       messages_committed_while_node_down: appliedWhileDown,
@@ -173,6 +177,7 @@ describe('one dc1 node down', () => {
       writer_warnings: warnings,
       writer_exit_codes: exits,
     });
+    expect(infra).toEqual({});
     expect(v).toMatchObject({ lost: 0, duplicated_effects: 0, stats_drift: 0, unexpected_dlq: 0 });
     expect(pub.errors).toBe(0);
     expect(exits).toEqual([0, 0]);

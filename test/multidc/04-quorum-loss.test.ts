@@ -17,6 +17,7 @@ import {
   logCounts,
   publishCounting,
   readyz,
+  infraDeadLetters,
   recordSummary,
   saveLog,
   setupMultiDcRun,
@@ -142,9 +143,11 @@ describe('dc1 below quorum', () => {
     const warnings = logCounts(writer.output());
     writer = undefined;
     const v = await verify(run, model, produced);
+    const infra = await infraDeadLetters(run);
     const unique = new Set(produced.map((op) => op.opId)).size;
 
     const passed =
+      Object.keys(infra).length === 0 &&
       v.lost === 0 && v.duplicated_effects === 0 && v.stats_drift === 0 && v.unexpected_dlq === 0 && pub.errors === 0 && !committedMoved && minLag > 0n && allNotReady && pausedLines.length > 0 && exit === 0;
     recordSummary({
       scenario: 'dc1-below-quorum',
@@ -157,6 +160,7 @@ describe('dc1 below quorum', () => {
       stats_drift: v.stats_drift,
       dlq: v.dlq,
       unexpected_dlq: v.unexpected_dlq,
+      infra_dead_letters: infra,
       producer_errors: pub.errors,
       node_stop_s: `${(stop3 / 1000).toFixed(1)}+${(stop2 / 1000).toFixed(1)}`,
       not_ready_after_s: +(firstNotReadyMs / 1000).toFixed(1),
@@ -175,6 +179,7 @@ describe('dc1 below quorum', () => {
       writer_exit: exit,
     });
     process.stdout.write(`  log line while paused: ${example.slice(0, 400)}\n`);
+    expect(infra).toEqual({});
     expect(pub.errors).toBe(0);
     expect(committedMoved).toBe(false);
     expect(minLag).toBeGreaterThan(0n);

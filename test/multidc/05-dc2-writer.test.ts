@@ -19,6 +19,7 @@ import {
   configOf,
   logCounts,
   publishCounting,
+  infraDeadLetters,
   recordSummary,
   saveLog,
   setupMultiDcRun,
@@ -143,7 +144,9 @@ describe('writer in dc2 after dc1 wrote', () => {
       vDc1 = await verify(run, model, produced);
     }
     const unique = new Set(produced.map((op) => op.opId)).size;
+    const infra = await infraDeadLetters(run);
     const passed =
+      Object.keys(infra).length === 0 &&
       [vDc2, vDc1].every((v) => v.lost === 0 && v.duplicated_effects === 0 && v.stats_drift === 0 && v.unexpected_dlq === 0) &&
       server[1] === 0 && server[2] === 0 && server[3] === 0 && server[4]! > 0 && exit === 0 && pub.errors === 0;
     recordSummary({
@@ -157,6 +160,7 @@ describe('writer in dc2 after dc1 wrote', () => {
       stats_drift: vDc2.stats_drift,
       dlq: vDc2.dlq,
       unexpected_dlq: vDc2.unexpected_dlq,
+      infra_dead_letters: infra,
       lost_read_in_dc1: vDc1.lost,
       producer_errors: pub.errors,
       replication_delay_ms: { probes: PROBES, p50: +pct(delays, 50).toFixed(2), p99: +pct(delays, 99).toFixed(2), max: +Math.max(...delays).toFixed(2), visible_on_first_read: visibleOnFirstRead },
@@ -166,6 +170,7 @@ describe('writer in dc2 after dc1 wrote', () => {
       writer_warnings: warnings,
       writer_exit: exit,
     });
+    expect(infra).toEqual({});
     expect(vDc2).toMatchObject({ lost: 0, duplicated_effects: 0, stats_drift: 0, unexpected_dlq: 0 });
     expect(vDc1).toMatchObject({ lost: 0, duplicated_effects: 0, stats_drift: 0, unexpected_dlq: 0 });
     expect([server[1], server[2], server[3]]).toEqual([0, 0, 0]);

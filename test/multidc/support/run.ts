@@ -12,7 +12,10 @@ import { dirname, join } from 'node:path';
 import type { Admin } from 'kafkajs';
 import { loadConfig } from '../../../src/config/index.js';
 import type { PinstateConfig } from '../../../src/config/types.js';
-import { createKafka } from '../../../src/kafka/client.js';
+import { DLQ_HEADERS } from '../../../consumers/writer/outputs.js';
+import { PinstateError, type ErrorCode } from '../../../src/errors.js';
+import { createKafka, dlqTopic } from '../../../src/kafka/client.js';
+import { readTopic } from '../../../src/kafka/read-topic.js';
 import { groupLag } from '../../../src/kafka/lag.js';
 import { ensureTopics, plannedTopics } from '../../../src/kafka/topics.js';
 import { packageRoot } from '../../../src/paths.js';
@@ -277,6 +280,24 @@ export async function publishCounting(producer: PinProducer, ops: readonly Store
     if (options.pauseMs > 0) await sleep(options.pauseMs);
   }
   return stats;
+}
+
+/**
+ * Dead letters written for a reason other than bad input (INTERNAL, DB_*): a valid op the writer
+ * gave up on. The oracle check compares op-id sets only, so an op the rules reject anyway could
+ * hide one; this counts them by reason header, per reason.
+ */
+export async function infraDeadLetters(run: MultiDcRun): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const topic of [run.config.kafka.topics.intents, run.config.kafka.topics.acks]) {
+    for (const m of await readTopic(run.kafka, dlqTopic(run.config.kafka, topic))) {
+      const reason = m.headers[DLQ_HEADERS.reason] ?? '?';
+      if (new PinstateError(reason as ErrorCode, '').isInputError) continue;
+      const key = `${reason} ${m.headers[DLQ_HEADERS.opId] ?? '?'}`;
+      out[key] = (out[key] ?? 0) + 1;
+    }
+  }
+  return out;
 }
 
 export interface LagView {
