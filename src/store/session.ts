@@ -64,6 +64,9 @@ export const CONSISTENCY: Readonly<Record<string, number>> = types.consistencies
 export function isRetryableDbError(err: unknown): boolean {
   if (err instanceof PinstateError) return err.canRetry;
   if (!(err instanceof Error)) return false;
+  // A node stopping mid-request closes its sockets: the driver flags these, and every pinstate
+  // write is idempotent, so retrying is safe (dead-lettering a valid op here would lose it).
+  if ((err as Error & { isSocketError?: boolean }).isSocketError === true) return true;
   const name = err.name;
   if (name === 'NoHostAvailableError' || name === 'OperationTimedOutError' || name === 'BusyConnectionError') return true;
   if (name === 'ResponseError') {
