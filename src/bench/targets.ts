@@ -48,18 +48,7 @@ export async function createTarget(base: PinstateConfig, runId: string, name: Ta
     const admin = createKafka({ config: config.kafka, logger: options.logger }).admin();
     await admin.connect();
     try {
-      // createTopics(waitForLeaders) can fail with "This server does not host this topic-partition"
-      // while a just-created topic's metadata propagates; ensureTopics is idempotent, so retry it.
-      for (let attempt = 1; ; attempt++) {
-        try {
-          await ensureTopics(admin, config.kafka);
-          break;
-        } catch (err: unknown) {
-          if (attempt >= 5) throw err;
-          options.logger.warn({ err: String(err), attempt }, 'creating topics failed; retrying');
-          await new Promise((r) => setTimeout(r, 1000 * attempt));
-        }
-      }
+      await ensureTopics(admin, config.kafka);
     } finally {
       await admin.disconnect();
     }

@@ -44,7 +44,9 @@ export async function ensureTopics(admin: Admin, config: KafkaConfig): Promise<E
       replicationFactor: config.replicationFactor,
       configEntries: [{ name: 'min.insync.replicas', value: String(minIsr) }],
     }));
-    await admin.createTopics({ topics, waitForLeaders: true });
+    // Not waitForLeaders: kafkajs's wait retries only LEADER_NOT_AVAILABLE, and a just-created
+    // topic can also answer UNKNOWN_TOPIC_OR_PARTITION for a moment; waitForMetadata waits out both.
+    await admin.createTopics({ topics, waitForLeaders: false });
     await waitForMetadata(admin, missing.map((m) => m.topic));
   }
   const present = plans.filter((p) => existingNames.has(p.topic));

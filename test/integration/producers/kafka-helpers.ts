@@ -26,23 +26,9 @@ export function rawKafka(): Kafka {
   return new KafkaClient({ clientId: 'pinstate-test-raw', brokers: kafkaBrokers(), logLevel: logLevel.WARN });
 }
 
-/**
- * ensureTopics, retried while the broker still answers UNKNOWN_TOPIC_OR_PARTITION for topics it
- * has just created: kafkajs's createTopics({ waitForLeaders }) retries only LEADER_NOT_AVAILABLE,
- * and with another test file creating topics at the same moment the metadata can lag behind.
- * Safe to repeat: ensureTopics creates only what is missing.
- */
+/** Creates the config's topics (ensureTopics waits out a just-created topic's metadata lag). */
 export async function createTopics(admin: Admin, config: KafkaConfig): Promise<void> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await ensureTopics(admin, config);
-      return;
-    } catch (err: unknown) {
-      const type = (err as { type?: unknown }).type;
-      if (type !== 'UNKNOWN_TOPIC_OR_PARTITION' || attempt >= 20) throw err;
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  }
+  await ensureTopics(admin, config);
 }
 
 /** Deletes the config's topics (and groups). Each name is tried even if listTopics lags behind a fresh creation. */
