@@ -31,12 +31,24 @@ export function cpuTicks(pid: number): number | null {
   }
 }
 
-/** VmRSS and VmHWM (peak) of a process in KiB, or null when it is gone. */
+/**
+ * VmRSS and VmHWM (peak) in KiB from a /proc/<pid>/status text; null when they are missing, as
+ * in a zombie's status (exited, not yet reaped).
+ */
+export function parseMemoryStatus(status: string): { rssKb: number; hwmKb: number } | null {
+  const field = (name: string): number | null => {
+    const m = new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status);
+    return m ? Number(m[1]) : null;
+  };
+  const rssKb = field('VmRSS');
+  const hwmKb = field('VmHWM');
+  return rssKb === null || hwmKb === null ? null : { rssKb, hwmKb };
+}
+
+/** VmRSS and VmHWM (peak) of a process in KiB, or null when it is gone or exiting. */
 export function memoryKb(pid: number): { rssKb: number; hwmKb: number } | null {
   try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const field = (name: string): number => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
-    return { rssKb: field('VmRSS'), hwmKb: field('VmHWM') };
+    return parseMemoryStatus(readFileSync(`/proc/${pid}/status`, 'utf8'));
   } catch {
     return null;
   }
@@ -152,7 +164,7 @@ export function parseStackStatus(text: string): ServerPids {
 /** The local stack's server pids, when the endpoints are the local stack's and it runs; else {}. */
 export function localServerPids(hosts: readonly string[]): ServerPids {
   const script = join(packageRoot(), 'tools', 'local-stack', 'stack.sh');
-  if (!existsSync(script) || !hosts.every((h) => h === '127.0.0.1' || h === 'localhost')) return {};
+  if (!existsSync(script) || !hosts.every((h) => h.startsWith('127.') || h === 'localhost')) return {};
   // `status` exits non-zero when any optional part (SASL broker, secure node) is stopped; its text still lists every part.
   const r = spawnSync('bash', [script, 'status'], { encoding: 'utf8', timeout: 20_000 });
   return typeof r.stdout === 'string' ? parseStackStatus(r.stdout) : {};

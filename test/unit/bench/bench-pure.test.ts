@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { configFileOf, mergeFile, withOverrides } from '../../../src/bench/config-file.js';
 import { parseBenchOptions } from '../../../src/bench/options.js';
 import { parseMaxCells, parseTablestats } from '../../../src/bench/partitions.js';
-import { parseStackStatus } from '../../../src/bench/proc.js';
+import { parseMemoryStatus, parseStackStatus } from '../../../src/bench/proc.js';
 import { diffHistograms, histogramPercentile, parseHistograms } from '../../../src/bench/prom.js';
 import { scaleBoundaries } from '../../../src/bench/scale.js';
 import { percentile } from '../../../src/bench/summary.js';
@@ -119,6 +119,13 @@ describe('local stack and nodetool output', () => {
     const text = 'kafka              running  pid 9000     127.0.0.1:9092\nkafka-sasl         stopped  pid 9000\ncassandra-node1    running  pid 14920    127.0.0.1:9042\n';
     expect(parseStackStatus(text)).toEqual({ kafka: 9000, cassandra: 14920 });
     expect(parseStackStatus('cassandra-node1    stopped  pid -\n')).toEqual({});
+  });
+
+  it('reads peak memory from /proc status, and nothing from an exiting (zombie) process', () => {
+    const live = 'Name:\tnode\nVmPeak:\t 1200 kB\nVmHWM:\t  190964 kB\nVmRSS:\t  150000 kB\nThreads:\t11\n';
+    expect(parseMemoryStatus(live)).toEqual({ rssKb: 150000, hwmKb: 190964 });
+    // A zombie's status has no Vm* lines: no figure rather than NaN (which JSON logs as null).
+    expect(parseMemoryStatus('Name:\tnode\nState:\tZ (zombie)\nThreads:\t1\n')).toBeNull();
   });
 
   it('parses tablestats and tablehistograms', () => {
