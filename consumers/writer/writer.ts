@@ -56,8 +56,8 @@ export interface Writer {
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Fetch sizes (see start()): bounded memory with a backlog of any size. */
-const FETCH_BYTES_PER_PARTITION = 256 * 1024;
-const FETCH_BYTES = 4 * 1024 * 1024;
+const FETCH_BYTES_PER_PARTITION = 64 * 1024;
+const FETCH_BYTES = 1024 * 1024;
 
 /** Items one coalesced send may carry (bounds a produce request to a few MB). */
 const MAX_COALESCED_ITEMS = 20_000;
@@ -313,9 +313,10 @@ export function createWriter(options: WriterOptions): Writer {
           partitionAssigners: [CoPartitionAssigner],
           sessionTimeout: config.writer.sessionTimeoutMs,
           heartbeatInterval: config.writer.heartbeatIntervalMs,
-          // A fetch is decoded whole and held until every batch in it is applied: its size is
-          // the writer's memory, not its speed (one fetch of 4 MiB is ~16k intents, a round of
-          // work for 16 partitions). 16 MiB fetches held ~125 MB live at a 60k-intent backlog.
+          // A fetch is decoded whole and held until every batch in it is applied, so its size is
+          // the writer's memory more than its speed: 1 MiB per partition / 16 MiB per fetch put
+          // ~16k ops in flight (~7.5 KB live each, RSS 500+ MB); 64 KiB / 1 MiB keeps partition
+          // batches at ~250 ops at the same throughput (docs/profiles/writer.md).
           maxBytesPerPartition: FETCH_BYTES_PER_PARTITION,
           maxBytes: FETCH_BYTES,
           readUncommitted: false,

@@ -9,7 +9,6 @@ import pLimit from 'p-limit';
 import { parseCid, type ParsedCid } from '../domain/cid.js';
 import { mhPrefixKey } from '../domain/mh-prefix.js';
 import { partitionForKey } from '../domain/partition.js';
-import type { PlacementChange } from '../domain/messages.js';
 import type { Logger } from '../log.js';
 import { CQL } from './cql.js';
 import { planCid, type CidPlan } from './plan.js';
@@ -17,7 +16,7 @@ import { addCounts, cidOfOp, emptyCounts, eventKindOf, type OpResult, type Stats
 import { cidStateFromRows, fromLong, sourceText } from './rows.js';
 import type { CqlRow, CqlSession, Statement } from './session.js';
 import { readByKeys, writeGrouped } from './bulk.js';
-import { digestOfBody, estimateBytes, statementsForPlan, statsStatement, type WriteContext } from './writes.js';
+import { digestOfBody, estimateBytes, outputsFromRow, statementsForPlan, statsStatement, type WriteContext } from './writes.js';
 
 export interface CommitContext extends WriteContext {
   readonly session: CqlSession;
@@ -79,12 +78,6 @@ interface StoredDedup {
   readonly digest: string;
   readonly source: string;
   readonly outputs: Buffer | null;
-}
-
-function decodeOutputs(op: StoreOp, outputs: Buffer | null): Pick<OpResult, 'event' | 'placementChanges'> {
-  if (!outputs) return { event: null, placementChanges: [] };
-  const parsed = JSON.parse(outputs.toString('utf8')) as { event: OpResult['event']; changes: PlacementChange[] };
-  return { event: parsed.event ? { ...parsed.event, source: op.source } : null, placementChanges: parsed.changes ?? [] };
 }
 
 export class Committer {
@@ -168,7 +161,7 @@ export class Committer {
       else if (seen.digest !== digests[i]) results[i] = conflict(op);
       else if (op.source !== null && seen.source === sourceText(op.source)) {
         // The same Kafka message again (a crash before its offset was committed): re-publish.
-        results[i] = { op, outcome: 'redelivered', reason: null, message: null, ...decodeOutputs(op, seen.outputs) };
+        results[i] = { op, outcome: 'redelivered', reason: null, message: null, ...outputsFromRow(op, seen.outputs) };
       } else results[i] = duplicate(op);
     });
 
