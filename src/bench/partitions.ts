@@ -51,7 +51,7 @@ export function parseMaxCells(text: string): number | null {
 
 function localStackScript(config: PinstateConfig): string | null {
   const script = join(packageRoot(), 'tools', 'local-stack', 'stack.sh');
-  const local = config.scylla.hosts.every((h) => h === '127.0.0.1' || h === 'localhost');
+  const local = config.scylla.hosts.every((h) => h.startsWith('127.') || h === 'localhost');
   return local && existsSync(script) ? script : null;
 }
 

@@ -17,6 +17,8 @@ import { largestPartitions, type PartitionReport } from './partitions.js';
 import { spawnWriter, stopWriter, waitForDrain } from './pipeline.js';
 import { clockTicks } from './proc.js';
 import { createRunLog } from './run-log.js';
+import { measureExport, measureReads } from './reads.js';
+import { percentile } from './summary.js';
 import { createTarget, dropTarget, newRunId } from './targets.js';
 import { benchPeers } from './workload.js';
 
@@ -60,6 +62,15 @@ export interface ScaleResult {
   readonly steps: ScaleStep[];
   /** Last step's rate over the first's. */
   readonly lastVsFirst: number;
+  /** Reads over the whole grown store. */
+  readonly reads: {
+    readonly pins: number;
+    readonly listPinsPerSecond: number;
+    readonly listRssGrowthMb: number;
+    readonly getP99Ms: number;
+    readonly exportPinsPerSecond: number | null;
+    readonly exportPeakRssMb: number | null;
+  };
   readonly partitions: PartitionReport;
   readonly log: string;
 }
@@ -108,9 +119,29 @@ export async function runScale(baseConfig: PinstateConfig, options: BenchOptions
       io.progress(`bench --scale: pins ${from}–${to}: ${step.pinsPerSecond} pins/s, writer peak RSS ${step.peakRssMb} MB\n`);
       from = to;
     }
+    // Reads over the grown store: list() in this process, `pinstate export` as a child (their
+    // memory must not grow with the pinset).
+    io.progress(`bench --scale: list and export of ${from} pins\n`);
+    const reads = await measureReads(target.config, logger, options.seed, peers, from, Math.min(options.gets, from));
+    log.write('reads', { get_ms: reads.getMs, get_missing: reads.getMissing, list_pins: reads.listPins, list_ms: reads.listMs, list_rss_growth_kb: reads.listRssGrowthKb });
+    const exp = options.skipExport ? undefined : await measureExport(target.config, { fromSource: options.fromSource, logDir, label: `${runId}-scale` });
+    if (exp !== undefined) log.write('export', { ...exp, vm_hwm_kb: exp.vmHwmKb });
     const partitions = await largestPartitions(target.config, logger, TABLES);
     log.write('partitions', { ...partitions });
-    const result = { steps, lastVsFirst: Math.round((steps[steps.length - 1]!.pinsPerSecond / steps[0]!.pinsPerSecond) * 1000) / 1000, partitions, log: log.path };
+    const result: ScaleResult = {
+      steps,
+      lastVsFirst: Math.round((steps[steps.length - 1]!.pinsPerSecond / steps[0]!.pinsPerSecond) * 1000) / 1000,
+      reads: {
+        pins: reads.listPins,
+        listPinsPerSecond: Math.round(reads.listPins / (reads.listMs / 1000)),
+        listRssGrowthMb: Math.round(reads.listRssGrowthKb / 1024),
+        getP99Ms: percentile(reads.getMs, 99),
+        exportPinsPerSecond: exp?.ok ? Math.round(exp.pins / (exp.ms / 1000)) : null,
+        exportPeakRssMb: exp?.ok ? Math.round(exp.vmHwmKb / 1024) : null,
+      },
+      partitions,
+      log: log.path,
+    };
     log.write('summary', { ...result });
     return result;
   } finally {
@@ -121,7 +152,10 @@ export async function runScale(baseConfig: PinstateConfig, options: BenchOptions
 export function formatScale(r: ScaleResult): string {
   const lines = ['pins from–to            pins/s   writer µs/pin   writer peak RSS MB'];
   for (const s of r.steps) lines.push(`${`${s.from.toLocaleString('en-US')}–${s.to.toLocaleString('en-US')}`.padEnd(22)} ${String(s.pinsPerSecond).padStart(7)}   ${String(s.cpuUsPerPin).padStart(13)}   ${String(s.peakRssMb).padStart(18)}`);
-  lines.push('', `last step vs first: ${r.lastVsFirst} (target: within 15%, i.e. >= 0.85)`, '', `largest partitions (${r.partitions.source}):`);
+  lines.push('', `last step vs first: ${r.lastVsFirst} (target: within 15%, i.e. >= 0.85)`);
+  const x = r.reads;
+  lines.push(`reads over ${x.pins.toLocaleString('en-US')} pins: list ${x.listPinsPerSecond} pins/s (RSS +${x.listRssGrowthMb} MB), get p99 ${x.getP99Ms} ms, export ${x.exportPinsPerSecond ?? '-'} pins/s (peak RSS ${x.exportPeakRssMb ?? '-'} MB)`);
+  lines.push('', `largest partitions (${r.partitions.source}):`);
   lines.push('table               partitions      max bytes   max cells');
   for (const t of r.partitions.tables) lines.push(`${t.table.padEnd(18)} ${String(t.partitions ?? '-').padStart(11)} ${String(t.maxBytes ?? '-').padStart(14)} ${String(t.maxCells ?? '-').padStart(11)}`);
   return `${lines.join('\n')}\n\nrun log: ${r.log}\n`;
