@@ -16,6 +16,7 @@ import { registerPinCommands } from './commands/pin.js';
 import { registerPlacementCommands } from './commands/placement.js';
 import { registerServiceCommands } from './commands/service.js';
 import { registerTopCommand } from './commands/top.js';
+import { filterKnownWarnings } from './node-warnings.js';
 import { createCliContext, EXIT, processIo, type CliIo, type ExitCode, type RunContext } from './context.js';
 
 /**
@@ -86,6 +87,7 @@ export function exitCodeOf(err: unknown, ctx: Pick<RunContext, 'err'>): ExitCode
 
 /** Runs `pinstate <argv…>` and resolves with the exit code. `io` defaults to the real process. */
 export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+  filterKnownWarnings();
   let configFile: string | undefined;
   const ctx = createCliContext(io, () => configFile);
   const program = buildProgram(ctx);
