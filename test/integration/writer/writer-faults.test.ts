@@ -46,16 +46,22 @@ describe('writer under process faults', () => {
     await produceOps(p.kafka, p.config, ops);
     const file = writeConfigFile(p.config);
     const rand = rng(5);
+    const lagOf = async (): Promise<bigint> =>
+      (await groupLag(p.admin, p.config.kafka.groupId, [p.config.kafka.topics.intents])).reduce((n, x) => n + x.lag, 0n);
     for (let k = 0; k < 3; k++) {
+      const before = await lagOf();
       const child = spawnWriter(file);
       await waitFor(child, 'writer running');
-      await new Promise((r) => setTimeout(r, 300 + Math.floor(rand() * 1200)));
+      // Killed mid-stream: once this run has committed something (or after 5 s), plus a random
+      // moment — a fixed delay let a fast writer finish the whole backlog before the third kill.
+      const deadline = Date.now() + 5000;
+      while ((await lagOf()) >= before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, Math.floor(rand() * 300)));
       child.proc.kill('SIGKILL');
       expect(await child.exited).toBe('SIGKILL');
     }
     // The kills landed mid-stream: work was left for the last run.
-    const left = await groupLag(p.admin, p.config.kafka.groupId, [p.config.kafka.topics.intents]);
-    expect(left.reduce((n, x) => n + x.lag, 0n)).toBeGreaterThan(0n);
+    expect(await lagOf()).toBeGreaterThan(0n);
     const last = spawnWriter(file);
     await waitFor(last, 'writer running');
     await waitForGroupCaughtUp(p.admin, p.config.kafka.groupId, [p.config.kafka.topics.intents, p.config.kafka.topics.acks], 240_000);
