@@ -1,13 +1,16 @@
 /** Reads: straight to the core tables, at the configured consistency. */
+import type cassandra from 'cassandra-driver';
 import { parseCid } from '../domain/cid.js';
 import type { PlacementState } from '../domain/placement-state.js';
 import { NotFoundError } from '../errors.js';
 import { CQL } from './cql.js';
 import { addCounts, emptyCounts, type PinRecord, type PlacementRecord, type StatsCounts } from './records.js';
 import { fromLong, pinFromRow, placementFromRow } from './rows.js';
-import { mergeConcurrent, scanPartition, scanRange, splitRing, type TokenRange } from './scan.js';
+import { mergeConcurrent, scanPartition, scanRangePages, splitRing, type TokenRange } from './scan.js';
 import type { CqlRow, CqlSession } from './session.js';
 import { cidFromBytes } from '../domain/cid.js';
+
+type Long = cassandra.types.Long;
 
 /** A pin with its placement, as reads return it. */
 export interface StoredPin extends PinRecord {
@@ -73,7 +76,15 @@ export class Reader {
    * placements_by_cid share their partition key, so each range of both comes back in the same
    * (token, key) order and is merge-joined without holding more than a page of each.
    */
-  list(options: ListOptions = {}): AsyncGenerator<StoredPin> {
+  async *list(options: ListOptions = {}): AsyncGenerator<StoredPin> {
+    for await (const page of this.listPages(options)) yield* page;
+  }
+
+  /**
+   * list() a page at a time: the concurrent ranges are merged page by page, so the per-item cost
+   * of the merge (a Promise.race over the running ranges) is paid once per page, not per pin.
+   */
+  listPages(options: ListOptions = {}): AsyncGenerator<StoredPin[]> {
     const ranges = splitRing(options.splits ?? 256);
     const pageSize = options.pageSize ?? this.pageSize;
     return mergeConcurrent(
@@ -82,32 +93,45 @@ export class Reader {
     );
   }
 
-  private async *listRange(range: TokenRange, pageSize: number): AsyncGenerator<StoredPin> {
-    const placements = scanRange(this.session, CQL.scanPlacementsTok, range, pageSize);
-    const nextPlacement = async (): Promise<CqlRow | undefined> => {
-      const n = await placements.next();
-      return n.done ? undefined : n.value;
+  /** One token range of pins_by_cid merge-joined with the same range of placements_by_cid. */
+  private async *listRange(range: TokenRange, pageSize: number): AsyncGenerator<StoredPin[]> {
+    const placementPages = scanRangePages(this.session, CQL.scanPlacementsTok, range, pageSize);
+    let buffered: readonly CqlRow[] = [];
+    let at = 0;
+    let exhausted = false;
+    /** The next placement row not yet passed, reading a page only when the buffer is used up. */
+    const refill = async (): Promise<CqlRow | undefined> => {
+      while (at >= buffered.length && !exhausted) {
+        const n = await placementPages.next();
+        if (n.done) exhausted = true;
+        else [buffered, at] = [n.value, 0];
+      }
+      return buffered[at];
     };
-    let pending = await nextPlacement();
     try {
-      for await (const row of scanRange(this.session, CQL.scanPinsTok, range, pageSize)) {
-        const pin = pinFromRow(row);
-        if (!pin) continue;
-        const tok = BigInt((row['tok'] as { toString(): string }).toString());
-        const key = row['cid_bin'] as Buffer;
-        let placement: PlacementRecord | null = null;
-        while (pending) {
-          const ptok = BigInt((pending['tok'] as { toString(): string }).toString());
-          const order = ptok < tok ? -1 : ptok > tok ? 1 : Buffer.compare(pending['cid_bin'] as Buffer, key);
-          if (order > 0) break;
-          if (order === 0) placement = placementFromRow(pending);
-          pending = await nextPlacement();
-          if (order === 0) break;
+      for await (const rows of scanRangePages(this.session, CQL.scanPinsTok, range, pageSize)) {
+        const out: StoredPin[] = [];
+        for (const row of rows) {
+          const pin = pinFromRow(row);
+          if (!pin) continue;
+          const tok = row['tok'] as Long;
+          const key = row['cid_bin'] as Buffer;
+          let placement: PlacementRecord | null = null;
+          for (let p = at < buffered.length ? buffered[at] : await refill(); p !== undefined; p = at < buffered.length ? buffered[at] : await refill()) {
+            const order = (p['tok'] as Long).compare(tok) || Buffer.compare(p['cid_bin'] as Buffer, key);
+            if (order > 0) break;
+            at++;
+            if (order === 0) {
+              placement = placementFromRow(p);
+              break;
+            }
+          }
+          out.push({ ...pin, placement });
         }
-        yield { ...pin, placement };
+        if (out.length > 0) yield out;
       }
     } finally {
-      await placements.return(undefined);
+      await placementPages.return(undefined);
     }
   }
 

@@ -29,10 +29,15 @@ export function splitRing(parts: number): TokenRange[] {
 
 /** All rows of one range query, page by page. */
 export async function* scanRange(session: CqlSession, query: string, range: TokenRange, fetchSize: number): AsyncGenerator<CqlRow> {
+  for await (const page of scanRangePages(session, query, range, fetchSize)) yield* page;
+}
+
+/** The pages of one range query (empty pages skipped; the range ends only when pageState does). */
+export async function* scanRangePages(session: CqlSession, query: string, range: TokenRange, fetchSize: number): AsyncGenerator<readonly CqlRow[]> {
   let pageState: string | undefined;
   do {
     const page = await session.execute(query, [toLongBig(range.start), toLongBig(range.end)], { fetchSize, pageState });
-    for (const row of page.rows) yield row;
+    if (page.rows.length > 0) yield page.rows;
     pageState = page.pageState;
   } while (pageState !== undefined);
 }

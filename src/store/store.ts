@@ -56,6 +56,8 @@ export interface PinStore {
   has(cid: string): Promise<boolean>;
   getPlacement(cid: string): Promise<PlacementRecord | null>;
   list(options?: ListOptions): AsyncGenerator<StoredPin>;
+  /** list() a page at a time (cheaper per pin for bulk readers such as export). */
+  listPages(options?: ListOptions): AsyncGenerator<StoredPin[]>;
   listByPeer(peer: string, options?: { state?: PlacementState | undefined }): AsyncGenerator<PeerPin>;
   stats(): Promise<Stats>;
   /** Forget cached per-shard state (call when shard ownership changes). */
@@ -136,6 +138,7 @@ export async function createStore(options: StoreOptions): Promise<PinStore> {
     has: (cid) => reader.has(cid),
     getPlacement: (cid) => reader.getPlacement(cid),
     list: (o) => reader.list(o),
+    listPages: (o) => reader.listPages(o),
     listByPeer: (peer, o) => reader.listByPeer(peer, o),
     stats: () => reader.stats(),
     invalidate: (shards) => committer.invalidate(shards),
