@@ -7,13 +7,14 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadConfig } from '../../src/config/load.js';
 import { createLogger } from '../../src/log.js';
+import type { createStore } from '../../src/store/store.js';
 
 const [keyspace, other, roundsText = '3'] = process.argv.slice(2);
 if (keyspace === undefined || other === undefined) {
   process.stderr.write('usage: list-ab.ts KEYSPACE OTHER_ROOT [ROUNDS]\n');
   process.exit(2);
 }
-type CreateStore = typeof import('../../src/store/store.js').createStore;
+type CreateStore = typeof createStore;
 const load = async (root: string): Promise<CreateStore> => ((await import(pathToFileURL(join(root, 'src/store/store.ts')).href)) as { createStore: CreateStore }).createStore;
 const variants: Array<[string, CreateStore]> = [
   ['this', await load(process.cwd())],
@@ -23,8 +24,8 @@ const base = loadConfig();
 const config = { ...base.scylla, keyspace };
 const logger = createLogger({ level: 'warn' });
 for (let round = 0; round < Number(roundsText); round++) {
-  for (const [name, createStore] of variants) {
-    const store = await createStore({ config, logger });
+  for (const [name, create] of variants) {
+    const store = await create({ config, logger });
     try {
       const t = performance.now();
       let n = 0;
