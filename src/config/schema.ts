@@ -155,7 +155,7 @@ const scylladbSchema = object({
   timeout: timeout().prefault('12s'),
   connect_timeout: timeout().prefault('5s'),
   num_conns: int(1).prefault(2),
-  page_size: int(1).prefault(5000),
+  page_size: int(1).prefault(1000),
   retry_policy: object({
     num_retries: int(0).prefault(5),
     min_retry_delay: duration().prefault('100ms'),

@@ -41,7 +41,7 @@ const EXPECTED_DEFAULTS: PinstateConfig = {
     timeoutMs: 12_000,
     connectTimeoutMs: 5000,
     numConns: 2,
-    pageSize: 5000,
+    pageSize: 1000,
     retryPolicy: { numRetries: 5, minRetryDelayMs: 100, maxRetryDelayMs: 10_000 },
     logLevel: 'info',
     traceQueries: false,
