@@ -79,7 +79,9 @@ export function exitCodeOf(err: unknown, ctx: Pick<RunContext, 'err'>): ExitCode
     // commander printed its message already (help, version, or the usage error).
     return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
   }
-  const message = err instanceof Error ? err.message : String(err);
+  let message = err instanceof Error ? err.message : String(err);
+  // Name the field at fault when the message does not already (ValidationError's do).
+  if (isPinstateError(err) && err.field !== undefined && !message.includes(err.field)) message = `${err.field}: ${message}`;
   ctx.err(`error: ${message}\n`);
   if (isPinstateError(err) && (err.code === 'CONFIG_INVALID' || (err.isInputError && err.code !== 'PIN_NOT_FOUND'))) return EXIT.usage;
   return EXIT.failure;
