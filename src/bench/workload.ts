@@ -9,6 +9,7 @@ import { CID } from 'multiformats/cid';
 import * as Digest from 'multiformats/hashes/digest';
 import { createOpIdGenerator } from '../../producers/op-id.js';
 import { parseCid } from '../domain/cid.js';
+import { mulberry32 } from '../random.js';
 import type { PinIntent, SourcePosition } from '../domain/messages.js';
 import { mhPrefixKey } from '../domain/mh-prefix.js';
 import { partitionForKey } from '../domain/partition.js';
@@ -101,12 +102,5 @@ export function isCanonicalCid(text: string): boolean {
  * Deterministic per seed so runs read the same keys.
  */
 export function seededRandom(seed: string): () => number {
-  let a = sha256(`bench-rng:${seed}`).readUInt32BE(0);
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(sha256(`bench-rng:${seed}`).readUInt32BE(0));
 }

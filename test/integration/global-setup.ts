@@ -17,28 +17,15 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import cassandra from 'cassandra-driver';
 import { Kafka, logLevel } from 'kafkajs';
 import type { TestProject } from 'vitest/node';
+import { portOpen } from '../../src/service/local-stack.js';
 import { endpointsFromEnv, readSecureEndpoints, secureStackFile, type SecureEndpoints, type SecureStack, type StackEndpoints } from '../support/env.js';
 
 const STACK_SH = fileURLToPath(new URL('../../tools/local-stack/stack.sh', import.meta.url));
 const READY_TIMEOUT_MS = 120_000;
-
-function portOpen(host: string, port: number, timeoutMs = 1_000): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host, port });
-    const done = (ok: boolean): void => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(timeoutMs, () => done(false));
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
-  });
-}
 
 function runStack(command: 'up' | 'down' | 'secure-up' | 'secure-down'): Promise<void> {
   return new Promise((resolve, reject) => {

@@ -1,20 +1,12 @@
 /** Seeded, reproducible workloads of mixed ops for replay and consistency tests. */
+import { mulberry32 } from '../../src/random.js';
 import { PLACEMENT_STATES } from '../../src/domain/placement-state.js';
 import { ackOp, deleteOp, placementOp, upsertOp } from '../../src/store/ops.js';
 import type { StoreOp } from '../../src/store/records.js';
 import { cidV0, cidV1, peerId } from './cids.js';
 
-/** mulberry32: small, fast, good enough for test data. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32 (src/random.ts): small, fast, good enough for test data. */
+export const rng = mulberry32;
 
 export interface WorkloadOptions {
   readonly seed: number;
