@@ -117,7 +117,9 @@ export class Reader {
           const tok = row['tok'] as Long;
           const key = row['cid_bin'] as Buffer;
           let placement: PlacementRecord | null = null;
-          for (let p = at < buffered.length ? buffered[at] : await refill(); p !== undefined; p = at < buffered.length ? buffered[at] : await refill()) {
+          for (;;) {
+            const p = at < buffered.length ? buffered[at] : await refill();
+            if (p === undefined) break;
             const order = (p['tok'] as Long).compare(tok) || Buffer.compare(p['cid_bin'] as Buffer, key);
             if (order > 0) break;
             at++;
