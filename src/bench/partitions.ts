@@ -4,13 +4,11 @@
  * the local stack's script after a flush, or, without it, system.size_estimates (mean sizes only).
  */
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { PinstateConfig } from '../config/types.js';
 import type { Logger } from '../log.js';
-import { packageRoot } from '../paths.js';
 import { openSession } from '../store/session.js';
+import { localStackScript } from './proc.js';
 
 const run = promisify(execFile);
 
@@ -49,19 +47,13 @@ export function parseMaxCells(text: string): number | null {
   return Number.isFinite(v) ? v : null;
 }
 
-function localStackScript(config: PinstateConfig): string | null {
-  const script = join(packageRoot(), 'tools', 'local-stack', 'stack.sh');
-  const local = config.scylla.hosts.every((h) => h.startsWith('127.') || h === 'localhost');
-  return local && existsSync(script) ? script : null;
-}
-
 async function nodetool(script: string, args: string[]): Promise<string> {
   return (await run('bash', [script, 'nodetool', '1', ...args], { maxBuffer: 16 * 2 ** 20 })).stdout;
 }
 
 export async function largestPartitions(config: PinstateConfig, logger: Logger, tables: readonly string[]): Promise<PartitionReport> {
   const ks = config.scylla.keyspace;
-  const script = localStackScript(config);
+  const script = localStackScript(config.scylla.hosts);
   if (script !== null) {
     try {
       await nodetool(script, ['flush', ks]);

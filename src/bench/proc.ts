@@ -161,10 +161,16 @@ export function parseStackStatus(text: string): ServerPids {
   return { ...(cassandra === undefined ? {} : { cassandra }), ...(kafka === undefined ? {} : { kafka }) };
 }
 
+/** tools/local-stack/stack.sh when the database hosts are loopback ones and the script exists; else null. */
+export function localStackScript(hosts: readonly string[]): string | null {
+  const script = join(packageRoot(), 'tools', 'local-stack', 'stack.sh');
+  return hosts.every((h) => h.startsWith('127.') || h === 'localhost') && existsSync(script) ? script : null;
+}
+
 /** The local stack's server pids, when the endpoints are the local stack's and it runs; else {}. */
 export function localServerPids(hosts: readonly string[]): ServerPids {
-  const script = join(packageRoot(), 'tools', 'local-stack', 'stack.sh');
-  if (!existsSync(script) || !hosts.every((h) => h.startsWith('127.') || h === 'localhost')) return {};
+  const script = localStackScript(hosts);
+  if (script === null) return {};
   // `status` exits non-zero when any optional part (SASL broker, secure node) is stopped; its text still lists every part.
   const r = spawnSync('bash', [script, 'status'], { encoding: 'utf8', timeout: 20_000 });
   return typeof r.stdout === 'string' ? parseStackStatus(r.stdout) : {};
