@@ -185,6 +185,7 @@ const kafkaSchema = object({
     acks: topicSchema.prefault('pins.acks'),
     placements: topicSchema.prefault('pins.placements'),
     events: topicSchema.prefault('pins.events'),
+    peers: topicSchema.prefault('pins.peers'),
     dlq_suffix: topicSchema.prefault('.dlq'),
   }).prefault({}),
   partitions: object({
@@ -192,6 +193,7 @@ const kafkaSchema = object({
     acks: int(1).prefault(64),
     placements: int(1).prefault(16),
     events: int(1).prefault(16),
+    peers: int(1).prefault(4),
   }).prefault({}),
   replication_factor: int(1, 32767).prefault(1),
   group_id: nonEmptyString().prefault('pinstate-writer'),
@@ -351,7 +353,7 @@ function crossFieldIssues(file: ParsedConfigFile): ConfigIssue[] {
   if (writer.heartbeat_interval >= writer.session_timeout) {
     add('writer.heartbeat_interval', `must be less than writer.session_timeout (${formatDuration(writer.session_timeout)}), got ${formatDuration(writer.heartbeat_interval)}`);
   }
-  const topicKeys = ['intents', 'acks', 'placements', 'events'] as const;
+  const topicKeys = ['intents', 'acks', 'placements', 'events', 'peers'] as const;
   const seen = new Map<string, string>();
   for (const key of topicKeys) {
     const name = kafka.topics[key];
@@ -428,6 +430,7 @@ function toConfig(file: ParsedConfigFile): PinstateConfig {
         acks: k.topics.acks,
         placements: k.topics.placements,
         events: k.topics.events,
+        peers: k.topics.peers,
         dlqSuffix: k.topics.dlq_suffix,
       },
       partitions: { ...k.partitions },

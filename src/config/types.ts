@@ -94,6 +94,8 @@ export interface KafkaTopics {
   readonly placements: string;
   /** `kafka.topics.events`, default "pins.events". */
   readonly events: string;
+  /** `kafka.topics.peers`, default "pins.peers": agents' heartbeats (key = peer id, compacted). */
+  readonly peers: string;
   /** `kafka.topics.dlq_suffix`, default ".dlq". */
   readonly dlqSuffix: string;
 }
@@ -104,8 +106,8 @@ export interface KafkaConfig {
   /** `kafka.client_id`, default "pinstate". */
   readonly clientId: string;
   readonly topics: KafkaTopics;
-  /** `kafka.partitions.intents` / `.acks` (must be equal), default 64; `.placements` / `.events`, default 16. */
-  readonly partitions: { readonly intents: number; readonly acks: number; readonly placements: number; readonly events: number };
+  /** `kafka.partitions.intents` / `.acks` (must be equal), default 64; `.placements` / `.events`, default 16; `.peers`, default 4. */
+  readonly partitions: { readonly intents: number; readonly acks: number; readonly placements: number; readonly events: number; readonly peers: number };
   /** `kafka.replication_factor` for created topics, default 1. */
   readonly replicationFactor: number;
   /** `kafka.group_id` of the writer, default "pinstate-writer"; env KAFKA_GROUP_ID. */

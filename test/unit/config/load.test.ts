@@ -61,8 +61,8 @@ const EXPECTED_DEFAULTS: PinstateConfig = {
   kafka: {
     brokers: ['127.0.0.1:9092'],
     clientId: 'pinstate',
-    topics: { intents: 'pins.intents', acks: 'pins.acks', placements: 'pins.placements', events: 'pins.events', dlqSuffix: '.dlq' },
-    partitions: { intents: 64, acks: 64, placements: 16, events: 16 },
+    topics: { intents: 'pins.intents', acks: 'pins.acks', placements: 'pins.placements', events: 'pins.events', peers: 'pins.peers', dlqSuffix: '.dlq' },
+    partitions: { intents: 64, acks: 64, placements: 16, events: 16, peers: 4 },
     replicationFactor: 1,
     groupId: 'pinstate-writer',
     sasl: undefined,
