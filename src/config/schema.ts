@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { formatDuration, tryParseDuration } from './duration.js';
+import { allocatorSchema, toAllocatorConfig } from './allocator-config.js';
 import type { Backend, Consistency, LogLevel, PinstateConfig, Replication, SerialConsistency, TlsConfig } from './types.js';
 
 export const CONSISTENCIES = ['ANY', 'ONE', 'TWO', 'THREE', 'QUORUM', 'ALL', 'LOCAL_QUORUM', 'EACH_QUORUM', 'LOCAL_ONE'] as const satisfies readonly Consistency[];
@@ -233,6 +234,7 @@ export const configFileSchema = object({
   writer: writerSchema,
   api: apiSchema,
   ttl: ttlSchema,
+  allocator: allocatorSchema,
   log_level: caseInsensitiveEnum(LOG_LEVELS, lower).prefault('info'),
 });
 
@@ -451,6 +453,7 @@ function toConfig(file: ParsedConfigFile): PinstateConfig {
     },
     api: { host: a.host, port: a.port, tokens: [...a.tokens], maxBodyBytes: a.max_body_bytes },
     ttl: { sweepIntervalMs: file.ttl.sweep_interval },
+    allocator: toAllocatorConfig(file.allocator),
     logLevel: file.log_level,
   };
 }

@@ -155,6 +155,7 @@ export interface PinstateConfig {
   readonly writer: WriterConfig;
   readonly api: ApiConfig;
   readonly ttl: TtlConfig;
+  readonly allocator: import('./allocator-config.js').AllocatorConfig;
   /** `log_level`, default "info"; env PINSTATE_LOG_LEVEL. */
   readonly logLevel: LogLevel;
 }

@@ -73,6 +73,7 @@ const EXPECTED_DEFAULTS: PinstateConfig = {
   writer: { maxBatchOps: 1000, partitionsConcurrently: 16, drainTimeoutMs: 30_000, sessionTimeoutMs: 30_000, heartbeatIntervalMs: 3000 },
   api: { host: '127.0.0.1', port: 9097, tokens: [], maxBodyBytes: 1_048_576 },
   ttl: { sweepIntervalMs: 60_000 },
+  allocator: { enabled: true, peerTtlMs: 30_000, scanIntervalMs: 3_600_000, checkIntervalMs: 1000, groupId: 'pinstate-allocator', concurrency: 32, defaultReplicationFactorMin: -1, defaultReplicationFactorMax: -1 },
   logLevel: 'info',
 };
 
