@@ -11,6 +11,7 @@ import { registerBenchCommand } from '../bench/cli.js';
 import { registerMigrationCommands } from '../migrate/cli.js';
 import { packageRoot } from '../paths.js';
 import { registerAdminCommands } from './commands/admin.js';
+import { registerAllocatorCommands } from './commands/allocator.js';
 import { registerFollowCommand } from './commands/follow.js';
 import { registerPinCommands } from './commands/pin.js';
 import { registerPlacementCommands } from './commands/placement.js';
@@ -67,6 +68,7 @@ export function buildProgram(ctx: RunContext): Command {
   registerFollowCommand(program, ctx);
   registerPinCommands(program, ctx);
   registerPlacementCommands(program, ctx);
+  registerAllocatorCommands(program, ctx);
   registerTopCommand(program, ctx);
   registerMigrationCommands(program, ctx);
   registerBenchCommand(program, ctx);
