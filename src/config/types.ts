@@ -3,6 +3,7 @@
  * `loadConfig()` from the seed-format JSON file plus environment variables; nothing else reads
  * the raw file. Each field's comment names its JSON key and default.
  */
+import type { AllocatorConfig } from './allocator-config.js';
 
 export type Consistency = 'ANY' | 'ONE' | 'TWO' | 'THREE' | 'QUORUM' | 'ALL' | 'LOCAL_QUORUM' | 'EACH_QUORUM' | 'LOCAL_ONE';
 export type SerialConsistency = 'SERIAL' | 'LOCAL_SERIAL';
@@ -155,7 +156,7 @@ export interface PinstateConfig {
   readonly writer: WriterConfig;
   readonly api: ApiConfig;
   readonly ttl: TtlConfig;
-  readonly allocator: import('./allocator-config.js').AllocatorConfig;
+  readonly allocator: AllocatorConfig;
   /** `log_level`, default "info"; env PINSTATE_LOG_LEVEL. */
   readonly logLevel: LogLevel;
 }
