@@ -97,8 +97,14 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     let allocator: Allocator | undefined;
     if (runAllocator || parts.api) {
       const r = createPeerRegistry({ config: config.kafka, kafka, peerTtlMs: config.allocator.peerTtlMs, checkIntervalMs: config.allocator.checkIntervalMs, logger, registry });
-      await r.start();
-      peers = r;
+      try {
+        await r.start();
+        peers = r;
+      } catch (err: unknown) {
+        // The allocator cannot work blind; the API only loses liveness in /pins/{cid}/status.
+        if (runAllocator) throw err;
+        logger.warn({ err: err instanceof Error ? err.message : String(err), topic: config.kafka.topics.peers }, 'peer registry unavailable; status shows placements without liveness');
+      }
       closers.push(() => r.stop());
     }
     if (runAllocator) {
