@@ -20,6 +20,9 @@ import { startService, type RunningService } from '../../../src/service/service.
 import type { StoredPin } from '../../../src/store/reads.js';
 import { cidV1, peerId } from '../../support/cids.js';
 import { uniqueName } from '../../support/env.js';
+import { runCli } from '../../unit/cli/capture.js';
+import { writeCliConfig } from '../cli/helpers.js';
+import { createApp } from '../../../src/api/app.js';
 import { freshPipeline, type TestPipeline } from '../../support/kafka.js';
 
 const PEER_TTL = '3s';
@@ -121,6 +124,30 @@ describe('allocator on real Kafka + Cassandra with a real writer', () => {
     const pin = await placed(cid, (x) => (x.placement?.desired.length ?? 0) === 2, 'two desired peers');
     expect(pin.placement!.desired).toEqual([B, C].sort());
     expect(decisions.filter((d) => d.cid === cid).map((d) => d.cause)).toEqual(['allocate']);
+  });
+
+  it('status (CLI and GET /pins/{cid}/status) and peers ls show each peer', async () => {
+    const cid = cidV1('alloc-rf2');
+    const file = writeCliConfig(config);
+    const st = await runCli(['--config', file, 'status', cid, '--json']);
+    expect(st.code).toBe(0);
+    const status = JSON.parse(st.out) as { peer_map: Record<string, { status: string; live: boolean }>; allocations: string[] };
+    expect(status.allocations).toEqual([B, C].sort());
+    expect(status.peer_map[B]).toMatchObject({ status: 'pin_queued', live: true });
+    expect(status.peer_map[A]).toMatchObject({ status: 'remote', live: true });
+    await intents.ackPlacement(cid, B, 'pin_error', { error: 'context deadline exceeded' });
+    const app = createApp({ store: p.store, producer: intents, registry: createRegistry(), readiness: { check: () => Promise.resolve({ ready: true, checks: {} }) }, config: { tokens: [], maxBodyBytes: 1024 }, peers });
+    const body = await until('pin_error shown', async () => {
+      const res = await app.request(`/pins/${cid}/status`);
+      const json = (await res.json()) as { peer_map: Record<string, { status: string; error: string | null }> };
+      return json.peer_map[B]?.status === 'pin_error' ? json : undefined;
+    });
+    expect(body.peer_map[B]?.error).toBe('context deadline exceeded');
+    expect((await app.request('/pins/not-a-cid/status')).status).toBe(400);
+    const ls = await runCli(['--config', file, 'peers', 'ls', '--json']);
+    expect(ls.code).toBe(0);
+    const listed = ls.out.trim().split('\n').map((l) => JSON.parse(l) as { id: string; live: boolean; freeBytes: number });
+    expect(listed.find((x) => x.id === C)).toMatchObject({ live: true, freeBytes: 3_000_000 });
   });
 
   it('puts an rf -1 pin on every live peer, and a new peer gets it', async () => {
