@@ -153,6 +153,7 @@ export interface PinstateConfig {
   readonly scylla: ScyllaConfig;
   readonly kafka: KafkaConfig;
   readonly writer: WriterConfig;
+  readonly agent: import('./agent-config.js').AgentConfig;
   readonly api: ApiConfig;
   readonly ttl: TtlConfig;
   /** `log_level`, default "info"; env PINSTATE_LOG_LEVEL. */
