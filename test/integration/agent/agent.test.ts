@@ -201,16 +201,18 @@ describe('pinstate agent on real kubo', () => {
   it('SIGKILL mid-pin, restart → converges: pinned once, nothing else unpinned', async () => {
     const operatorCid = await addContent(1, 'operator-2');
     await kubo.ipfs(1, 'pin', 'add', operatorCid);
-    // The content is on node 2 only, and node 2 is down: the pin hangs in kubo until we kill the agent.
-    const cid = await addContent(2, 'killed');
-    await kubo.node(2).stop();
+    // Content no node has yet: the pin hangs in kubo (then times out and is retried) while we kill the agent.
+    const dir = mkdtempSync(join(tmpdir(), 'agent-content-'));
+    const file = join(dir, 'later.bin');
+    writeFileSync(file, randomBytes(300_000));
+    const cid = await kubo.ipfs(2, 'add', '-Q', '--only-hash', file);
     await place(cid, [peer], kubo.node(2).swarmAddrs.slice(0, 1));
     // Killed while pinning, or between the retries of a timed-out pin.
     await until('pinning', async () => (['pinning', 'pin_error'].includes((await actual(cid)) ?? '') ? true : undefined));
     agent.proc.kill('SIGKILL');
     expect(await agent.exited).toBe('SIGKILL');
-    await kubo.node(2).start();
-    await kubo.ipfs(1, 'swarm', 'connect', kubo.node(2).swarmAddrs[0]!).catch(() => undefined);
+    // Now node 2 has it; the restarted agent's reconcile finds the placement not pinned and pins it.
+    expect(await kubo.ipfs(2, 'add', '-Q', file)).toBe(cid);
 
     agent = spawnAgent();
     await until('pinned after restart', async () => ((await actual(cid)) === 'pinned' ? true : undefined), 90_000);
