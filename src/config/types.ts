@@ -3,6 +3,7 @@
  * `loadConfig()` from the seed-format JSON file plus environment variables; nothing else reads
  * the raw file. Each field's comment names its JSON key and default.
  */
+import type { AgentConfig } from './agent-config.js';
 
 export type Consistency = 'ANY' | 'ONE' | 'TWO' | 'THREE' | 'QUORUM' | 'ALL' | 'LOCAL_QUORUM' | 'EACH_QUORUM' | 'LOCAL_ONE';
 export type SerialConsistency = 'SERIAL' | 'LOCAL_SERIAL';
@@ -153,7 +154,7 @@ export interface PinstateConfig {
   readonly scylla: ScyllaConfig;
   readonly kafka: KafkaConfig;
   readonly writer: WriterConfig;
-  readonly agent: import('./agent-config.js').AgentConfig;
+  readonly agent: AgentConfig;
   readonly api: ApiConfig;
   readonly ttl: TtlConfig;
   /** `log_level`, default "info"; env PINSTATE_LOG_LEVEL. */
