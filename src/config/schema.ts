@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { formatDuration, tryParseDuration } from './duration.js';
 import { allocatorSchema, toAllocatorConfig } from './allocator-config.js';
 import type { Backend, Consistency, LogLevel, PinstateConfig, Replication, SerialConsistency, TlsConfig } from './types.js';
+import { agentSchema, toAgentConfig } from './agent-config.js';
 
 export const CONSISTENCIES = ['ANY', 'ONE', 'TWO', 'THREE', 'QUORUM', 'ALL', 'LOCAL_QUORUM', 'EACH_QUORUM', 'LOCAL_ONE'] as const satisfies readonly Consistency[];
 export const SERIAL_CONSISTENCIES = ['SERIAL', 'LOCAL_SERIAL'] as const satisfies readonly SerialConsistency[];
@@ -232,6 +233,7 @@ export const configFileSchema = object({
   scylladb: scylladbSchema,
   kafka: kafkaSchema,
   writer: writerSchema,
+  agent: agentSchema,
   api: apiSchema,
   ttl: ttlSchema,
   allocator: allocatorSchema,
@@ -451,6 +453,7 @@ function toConfig(file: ParsedConfigFile): PinstateConfig {
       sessionTimeoutMs: w.session_timeout,
       heartbeatIntervalMs: w.heartbeat_interval,
     },
+    agent: toAgentConfig(file.agent),
     api: { host: a.host, port: a.port, tokens: [...a.tokens], maxBodyBytes: a.max_body_bytes },
     ttl: { sweepIntervalMs: file.ttl.sweep_interval },
     allocator: toAllocatorConfig(file.allocator),

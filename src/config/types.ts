@@ -3,6 +3,7 @@
  * `loadConfig()` from the seed-format JSON file plus environment variables; nothing else reads
  * the raw file. Each field's comment names its JSON key and default.
  */
+import type { AgentConfig } from './agent-config.js';
 import type { AllocatorConfig } from './allocator-config.js';
 
 export type Consistency = 'ANY' | 'ONE' | 'TWO' | 'THREE' | 'QUORUM' | 'ALL' | 'LOCAL_QUORUM' | 'EACH_QUORUM' | 'LOCAL_ONE';
@@ -154,6 +155,7 @@ export interface PinstateConfig {
   readonly scylla: ScyllaConfig;
   readonly kafka: KafkaConfig;
   readonly writer: WriterConfig;
+  readonly agent: AgentConfig;
   readonly api: ApiConfig;
   readonly ttl: TtlConfig;
   readonly allocator: AllocatorConfig;
