@@ -11,6 +11,10 @@
 #   ipfs.sh stop <i> [--dir D] | start <i> [--dir D]
 #                                              stop or start node i alone (failure tests)
 #   ipfs.sh clean [--dir D]                    down, then delete D (the nodes' repos and logs)
+#   ipfs.sh up N --offline ...                 the same with `ipfs daemon --offline` (no swarm; pins of absent
+#                                              content fail at once instead of waiting for a provider)
+#   ipfs.sh cluster-up [--dir D]               a single-peer IPFS Cluster (crdt, batching on) on kubo node 1 of D
+#   ipfs.sh cluster-down [--dir D]             stop it
 #
 # Binaries: ${PINSTATE_IPFS_CACHE:-$HOME/.cache/pinstate}/bin/<project>-<version>/, shared by
 # every checkout and run; a flock on the cache makes two concurrent builds wait for each other.
@@ -173,6 +177,7 @@ cmd_path() {
 
 DIR=
 BASE_PORT=
+OFFLINE=0
 
 node_dir() { printf '%s/node%s' "$DIR" "$1"; }
 repo_of() { printf '%s/repo' "$(node_dir "$1")"; }
@@ -288,7 +293,9 @@ start_node() {
   log "starting kubo node $i (API 127.0.0.1:$(api_port "$i"))"
   # Detached (its own session, no stdin), so it outlives this script and the test runner's pipes.
   # 8>&- 9>&-: the daemon must not inherit (and so hold) our locks.
-  env "$(mark "$i")" IPFS_PATH="$(repo_of "$i")" setsid "$IPFS_BIN" daemon --enable-gc=false --migrate=false \
+  local extra=()
+  if [[ -f $DIR/offline ]]; then extra=(--offline); fi
+  env "$(mark "$i")" IPFS_PATH="$(repo_of "$i")" setsid "$IPFS_BIN" daemon --enable-gc=false --migrate=false "${extra[@]}" \
     </dev/null >>"$nd/daemon.log" 2>&1 8>&- 9>&- &
   echo $! >"$nd/daemon.pid"
 }
@@ -359,6 +366,7 @@ cmd_up() {
   (( BASE_PORT >= 1024 && BASE_PORT + PORT_STRIDE * n <= 65535 )) || die "--base-port $BASE_PORT leaves no room for $n nodes"
   mkdir -p "$DIR"
   echo "$BASE_PORT" >"$DIR/ports"
+  if (( OFFLINE )); then : >"$DIR/offline"; fi
   (( n > $(node_count) )) && echo "$n" >"$DIR/nodes"
   n=$(node_count)
   for i in $(seq 1 "$n"); do init_node "$i"; done
@@ -367,7 +375,7 @@ cmd_up() {
     if ! running_pid "$i" >/dev/null; then configure_node "$i" "$n"; start_node "$i"; started+=("$i"); fi
   done
   for i in $(seq 1 "$n"); do wait_node "$i"; done
-  for i in $(seq 1 "$n"); do connect_node "$i" "$n"; done
+  if [[ ! -f $DIR/offline ]]; then for i in $(seq 1 "$n"); do connect_node "$i" "$n"; done; fi
   write_nodes_json "$n"
   if (( ${#started[@]} )); then log "kubo nodes 1-$n up in $((SECONDS - t0)) s (started: ${started[*]}); $DIR/nodes.json"
   else log "kubo nodes 1-$n already up; $DIR/nodes.json"; fi
@@ -416,13 +424,14 @@ cmd_start() {
   load_base_port
   start_node "$i"
   wait_node "$i"
-  connect_node "$i" "$n"
+  if [[ ! -f $DIR/offline ]]; then connect_node "$i" "$n"; fi
   write_nodes_json "$n"
   log "kubo node $i up"
 }
 
 cmd_down() {
   local pids=() i pid
+  cmd_cluster_down
   for i in $(seq 1 "$(node_count)"); do
     if pid=$(running_pid "$i"); then pids+=("$pid"); log "stopping kubo node $i (pid $pid)"; fi
   done
@@ -454,6 +463,82 @@ cmd_status() {
   return "$rc"
 }
 
+
+# ---------------------------------------------------------------------------------------
+# a single-peer IPFS Cluster on kubo node 1 (benchmarks: `pinstate bench --peer ipfs-cluster`)
+#
+# Ports (from node 1's block, P = base port): cluster swarm P+3, REST API P+4, IPFS proxy P+5,
+# Pinning Services API P+6; all 127.0.0.1 (never 9094, which pinstate's own
+# IPFS Cluster API uses). Config and state in D/cluster; log D/cluster/daemon.log.
+
+CLUSTER_MARK_ROLE=cluster
+cluster_dir() { printf '%s/cluster' "$DIR"; }
+cluster_api_port() { echo $((BASE_PORT + 4)); }
+
+cluster_running_pid() {
+  local f pid
+  f=$(cluster_dir)/daemon.pid
+  [[ -f $f ]] || return 1
+  pid=$(<"$f")
+  if [[ $pid =~ ^[0-9]+$ ]] && is_ours "$pid" "$CLUSTER_MARK_ROLE"; then echo "$pid"; return 0; fi
+  rm -f "$f"; return 1
+}
+
+cmd_cluster_up() {
+  local cd pid t0=$SECONDS
+  bin_ok "$SERVICE_BIN" "${CLUSTER_VERSION#v}" || die "ipfs-cluster $CLUSTER_VERSION is not built: run 'bash tools/ipfs/ipfs.sh build' first"
+  (( $(node_count) >= 1 )) && running_pid 1 >/dev/null || die "kubo node 1 is not running under $DIR: run 'ipfs.sh up 1 --offline --dir $DIR' first"
+  load_base_port
+  cd=$(cluster_dir)
+  if pid=$(cluster_running_pid); then log "ipfs-cluster already running (pid $pid), REST API http://127.0.0.1:$(cluster_api_port)"; return 0; fi
+  if [[ ! -f $cd/service.json ]]; then
+    mkdir -p "$cd"
+    "$SERVICE_BIN" --config "$cd" init --consensus crdt --force >"$cd/init.log" 2>&1 || { cat "$cd/init.log" >&2; die "ipfs-cluster-service init failed"; }
+    # Loopback only, no mDNS, crdt batching on, kubo node 1 as its IPFS daemon.
+    node - "$cd/service.json" "$BASE_PORT" "$(api_port 1)" <<'JS' || die "could not edit $cd/service.json"
+const fs = require('node:fs');
+const [file, base, kuboApi] = process.argv.slice(2);
+const P = Number(base);
+const c = JSON.parse(fs.readFileSync(file, 'utf8'));
+const la = (p) => `/ip4/127.0.0.1/tcp/${p}`;
+c.cluster.listen_multiaddress = [la(P + 3)];
+c.cluster.mdns_interval = '0s';
+c.cluster.enable_relay_hop = false;
+c.cluster.peer_addresses = [];
+c.api.restapi.http_listen_multiaddress = la(P + 4);
+if (c.api.ipfsproxy) { c.api.ipfsproxy.listen_multiaddress = la(P + 5); c.api.ipfsproxy.node_multiaddress = la(kuboApi); }
+if (c.api.pinsvcapi) c.api.pinsvcapi.http_listen_multiaddress = la(P + 6);
+c.ipfs_connector.ipfshttp.node_multiaddress = la(kuboApi);
+c.consensus.crdt.batching = { max_batch_size: 1000, max_batch_age: '500ms', max_queue_size: 100000 };
+fs.writeFileSync(file, JSON.stringify(c, null, 2));
+JS
+  fi
+  require_free_port $((BASE_PORT + 3)) "cluster swarm"
+  require_free_port "$(cluster_api_port)" "cluster REST API"
+  log "starting ipfs-cluster-service (REST API 127.0.0.1:$(cluster_api_port))"
+  env "$(mark "$CLUSTER_MARK_ROLE")" IPFS_CLUSTER_PATH="$cd" setsid "$SERVICE_BIN" --config "$cd" daemon \
+    </dev/null >>"$cd/daemon.log" 2>&1 8>&- 9>&- &
+  pid=$!
+  echo "$pid" >"$cd/daemon.pid"
+  while ! "$CTL_BIN" --host "/ip4/127.0.0.1/tcp/$(cluster_api_port)" id >/dev/null 2>&1; do
+    kill -0 "$pid" 2>/dev/null || { rm -f "$cd/daemon.pid"; tail -n 40 "$cd/daemon.log" >&2; die "ipfs-cluster-service exited during start"; }
+    (( SECONDS - t0 < IPFS_START_TIMEOUT )) || { tail -n 40 "$cd/daemon.log" >&2; die "ipfs-cluster REST API did not answer within $IPFS_START_TIMEOUT s"; }
+    sleep 0.3
+  done
+  log "ipfs-cluster up in $((SECONDS - t0)) s: REST API http://127.0.0.1:$(cluster_api_port)"
+}
+
+cmd_cluster_down() {
+  local pid
+  if pid=$(cluster_running_pid); then
+    log "stopping ipfs-cluster-service (pid $pid)"
+    stop_pids "$pid"
+    rm -f "$(cluster_dir)/daemon.pid"
+  else
+    log "ipfs-cluster is not running under $DIR"
+  fi
+}
+
 cmd_clean() {
   cmd_down
   [[ -d $DIR ]] || return 0
@@ -482,17 +567,18 @@ main() {
       --dir=*) DIR=${1#--dir=}; shift ;;
       --base-port) BASE_PORT=${2:?--base-port needs a port}; shift 2 ;;
       --base-port=*) BASE_PORT=${1#--base-port=}; shift ;;
+      --offline) OFFLINE=1; shift ;;
       *) args+=("$1"); shift ;;
     esac
   done
   [[ -z $BASE_PORT || $BASE_PORT =~ ^[0-9]+$ ]] || die "--base-port must be a number"
   DIR=${DIR:-$ROOT/.local/ipfs}
   case $cmd in
-    up|down|stop|start|status|clean)
+    up|down|stop|start|status|clean|cluster-up|cluster-down)
       mkdir -p "$DIR" 2>/dev/null || true
       DIR=$(cd "$DIR" 2>/dev/null && pwd) || die "cannot use --dir $DIR" ;;
   esac
-  case $cmd in up|down|stop|start|clean) take_lock ;; esac
+  case $cmd in up|down|stop|start|clean|cluster-up|cluster-down) take_lock ;; esac
   case $cmd in
     build) cmd_build ;;
     path) cmd_path "${args[@]}" ;;
@@ -502,6 +588,8 @@ main() {
     stop) cmd_stop "${args[@]}" ;;
     start) cmd_start "${args[@]}" ;;
     clean) cmd_clean ;;
+    cluster-up) cmd_cluster_up ;;
+    cluster-down) cmd_cluster_down ;;
     -h|--help|help) usage ;;
     *) usage >&2; exit 2 ;;
   esac
