@@ -4,6 +4,7 @@ import type { ApiConfig } from '../config/types.js';
 import type { Logger } from '../log.js';
 import type { Registry } from '../metrics.js';
 import type { PinStore } from '../store/store.js';
+import type { PinningDeps } from './pinning/app.js';
 
 /** One part of readiness: the database, Kafka, the writer. */
 export interface ReadinessCheck {
@@ -41,4 +42,6 @@ export interface ApiDeps {
   readonly logger?: Logger;
   /** Runs before each /metrics scrape (refreshes gauges read from the driver's state). */
   readonly beforeScrape?: () => void | Promise<void>;
+  /** The Pinning Services API under /pinning (mounted only when given). */
+  readonly pinning?: PinningDeps;
 }

@@ -4,6 +4,8 @@
  * the raw file. Each field's comment names its JSON key and default.
  */
 
+import type { PinningConfig } from './pinning-config.js';
+
 export type Consistency = 'ANY' | 'ONE' | 'TWO' | 'THREE' | 'QUORUM' | 'ALL' | 'LOCAL_QUORUM' | 'EACH_QUORUM' | 'LOCAL_ONE';
 export type SerialConsistency = 'SERIAL' | 'LOCAL_SERIAL';
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
@@ -152,6 +154,8 @@ export interface PinstateConfig {
   readonly kafka: KafkaConfig;
   readonly writer: WriterConfig;
   readonly api: ApiConfig;
+  /** The Pinning Services API's tokens → owners (src/config/pinning-config.ts). */
+  readonly pinning: PinningConfig;
   readonly ttl: TtlConfig;
   /** `log_level`, default "info"; env PINSTATE_LOG_LEVEL. */
   readonly logLevel: LogLevel;

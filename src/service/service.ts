@@ -7,6 +7,7 @@
 import { createPinProducer, type PinProducer } from '../../producers/index.js';
 import { createWriter, type Writer } from '../../consumers/writer/writer.js';
 import { createApp } from '../api/app.js';
+import { cqlRequestStore } from '../api/pinning/requests.js';
 import { listen, type ListeningServer } from '../api/server.js';
 import type { PinstateConfig } from '../config/types.js';
 import { createKafka } from '../kafka/client.js';
@@ -88,7 +89,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
 
     let api: ListeningServer | undefined;
     if (parts.api) {
-      const app = createApp({ store, producer: producer!, registry, readiness, config: config.api, logger, beforeScrape: () => health.refresh() });
+      const app = createApp({ store, producer: producer!, registry, readiness, config: config.api, logger, beforeScrape: () => health.refresh(), pinning: { config: config.pinning, requests: cqlRequestStore(store.session) } });
       api = await listen(app, config.api.host, config.api.port);
       const a = api;
       closers.push(() => a.close());

@@ -72,6 +72,7 @@ const EXPECTED_DEFAULTS: PinstateConfig = {
   },
   writer: { maxBatchOps: 1000, partitionsConcurrently: 16, drainTimeoutMs: 30_000, sessionTimeoutMs: 30_000, heartbeatIntervalMs: 3000 },
   api: { host: '127.0.0.1', port: 9097, tokens: [], maxBodyBytes: 1_048_576 },
+  pinning: { tokens: [], maxScan: 100_000 },
   ttl: { sweepIntervalMs: 60_000 },
   logLevel: 'info',
 };
