@@ -11,6 +11,7 @@ import { registerBenchCommand } from '../bench/cli.js';
 import { registerMigrationCommands } from '../migrate/cli.js';
 import { packageRoot } from '../paths.js';
 import { registerAdminCommands } from './commands/admin.js';
+import { registerAgentCommand } from './commands/agent.js';
 import { registerFollowCommand } from './commands/follow.js';
 import { registerPinCommands } from './commands/pin.js';
 import { registerPlacementCommands } from './commands/placement.js';
@@ -65,6 +66,7 @@ export function buildProgram(ctx: RunContext): Command {
   registerAdminCommands(program, ctx);
   registerServiceCommands(program, ctx);
   registerFollowCommand(program, ctx);
+  registerAgentCommand(program, ctx);
   registerPinCommands(program, ctx);
   registerPlacementCommands(program, ctx);
   registerTopCommand(program, ctx);
