@@ -45,8 +45,6 @@ export interface PsaRequestStore {
   refsOf(cid: string): Promise<CidRef[]>;
 }
 
-const REQUEST_COLUMNS = 'request_id, owner, created_us, cid_bin, name, meta, origins';
-
 export const PSA_CQL = {
   insertRequest: 'INSERT INTO psa_requests (owner, hour, created_us, request_id, cid_bin, name, meta, origins) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
   insertOwnerHour: 'INSERT INTO psa_owner_hours (owner, hour) VALUES (?, ?)',
@@ -55,9 +53,9 @@ export const PSA_CQL = {
   deleteRequest: 'DELETE FROM psa_requests WHERE owner = ? AND hour = ? AND created_us = ? AND request_id = ?',
   deleteRequestId: 'DELETE FROM psa_request_ids WHERE request_id = ?',
   deleteCidRef: 'DELETE FROM psa_requests_by_cid WHERE cid_bin = ? AND request_id = ?',
-  selectRequestId: `SELECT ${REQUEST_COLUMNS} FROM psa_request_ids WHERE request_id = ?`,
+  selectRequestId: 'SELECT request_id, owner, created_us, cid_bin, name, meta, origins FROM psa_request_ids WHERE request_id = ?',
   selectOwnerHours: 'SELECT hour FROM psa_owner_hours WHERE owner = ? AND hour <= ? AND hour >= ?',
-  selectHour: `SELECT ${REQUEST_COLUMNS} FROM psa_requests WHERE owner = ? AND hour = ? AND created_us < ? AND created_us > ?`,
+  selectHour: 'SELECT request_id, owner, created_us, cid_bin, name, meta, origins FROM psa_requests WHERE owner = ? AND hour = ? AND created_us < ? AND created_us > ?',
   selectCidRefs: 'SELECT request_id, owner, created_us FROM psa_requests_by_cid WHERE cid_bin = ?',
 } as const;
 
