@@ -175,7 +175,7 @@ describe('Pinning Services API against its OpenAPI document', () => {
   });
 
   it('junk bodies, queries and paths: a 4xx Failure valid by the document, never a 5xx', async () => {
-    const app = createApp(stubDeps({ pinning: { config: pinningConfig(), requests: memoryRequests() } }));
+    const app = createApp(stubDeps({ store: { ...noStore, get: new PinTable().get }, pinning: { config: pinningConfig(), requests: memoryRequests() } }));
     const junk = fc.oneof(fc.json(), fc.string(), fc.record({ cid: fc.oneof(fc.string(), fc.integer(), cidArb) }, { requiredKeys: [] }), fc.record({ cid: cidArb, name: fc.anything() }));
     await fc.assert(
       fc.asyncProperty(junk, fc.string({ maxLength: 60 }), fc.constantFrom('GET', 'POST', 'DELETE', 'PUT', 'PATCH'), fc.string({ maxLength: 30 }), fc.boolean(), async (body, query, method, tail, authed) => {
