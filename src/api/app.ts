@@ -11,6 +11,7 @@ import { apiFieldName } from './body.js';
 import type { ApiDeps } from './deps.js';
 import { errorResponse } from './errors.js';
 import { apiMetrics } from './metrics.js';
+import { createPinningApp } from './pinning/app.js';
 import { registerOpsRoutes } from './routes/ops.js';
 import { registerReadRoutes } from './routes/reads.js';
 import { registerStatusRoutes } from './routes/status.js';
@@ -51,6 +52,7 @@ export function createApp(deps: ApiDeps): ApiApp {
   registerReadRoutes(app, deps);
   registerStatusRoutes(app, deps);
   registerWriteRoutes(app, deps);
+  if (deps.pinning !== undefined) app.route('/pinning', createPinningApp({ ...deps.pinning, store: deps.store, producer: deps.producer, maxBodyBytes: deps.config.maxBodyBytes, logger }));
 
   app.notFound((c) => c.json({ error: { code: 'NOT_FOUND', field: null, message: `no route for ${c.req.method} ${c.req.path}` } }, 404));
   app.onError((err, c) => {

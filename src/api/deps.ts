@@ -6,6 +6,7 @@ import type { ApiConfig } from '../config/types.js';
 import type { Logger } from '../log.js';
 import type { Registry } from '../metrics.js';
 import type { PinStore } from '../store/store.js';
+import type { PinningDeps } from './pinning/app.js';
 
 /** One part of readiness: the database, Kafka, the writer. */
 export interface ReadinessCheck {
@@ -47,4 +48,6 @@ export interface ApiDeps {
   readonly peers?: { snapshot(): readonly PeerView[] };
   /** allocator.default_replication_factor_min/max, for status summaries of rf-0 pins. */
   readonly replicationDefaults?: ReplicationDefaults;
+  /** The Pinning Services API under /pinning (mounted only when given). */
+  readonly pinning?: PinningDeps;
 }

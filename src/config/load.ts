@@ -94,6 +94,7 @@ export function redactConfig(config: PinstateConfig): PinstateConfig {
     scylla: { ...scylla, password: scylla.password === undefined ? undefined : REDACTED },
     kafka: { ...kafka, sasl: kafka.sasl === undefined ? undefined : { ...kafka.sasl, password: REDACTED } },
     api: { ...api, tokens: api.tokens.map(() => REDACTED) },
+    pinning: { ...config.pinning, tokens: config.pinning.tokens.map((t) => ({ ...t, token: REDACTED })) },
   });
 }
 

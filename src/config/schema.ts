@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { formatDuration, tryParseDuration } from './duration.js';
 import { allocatorSchema, toAllocatorConfig } from './allocator-config.js';
+import { pinningSchema, toPinningConfig } from './pinning-config.js';
 import type { Backend, Consistency, LogLevel, PinstateConfig, Replication, SerialConsistency, TlsConfig } from './types.js';
 import { agentSchema, toAgentConfig } from './agent-config.js';
 
@@ -235,6 +236,7 @@ export const configFileSchema = object({
   writer: writerSchema,
   agent: agentSchema,
   api: apiSchema,
+  pinning: pinningSchema,
   ttl: ttlSchema,
   allocator: allocatorSchema,
   log_level: caseInsensitiveEnum(LOG_LEVELS, lower).prefault('info'),
@@ -264,7 +266,7 @@ export interface ConfigIssue {
 export type ConfigValidation = { readonly ok: true; readonly config: PinstateConfig } | { readonly ok: false; readonly issues: readonly ConfigIssue[] };
 
 /** Keys whose values are secrets: their values never appear in messages. */
-const SECRET_PATHS = ['scylladb.password', 'kafka.sasl.password', 'api.tokens'];
+const SECRET_PATHS = ['scylladb.password', 'kafka.sasl.password', 'api.tokens', 'pinning.tokens'];
 
 export function isSecretPath(path: string): boolean {
   return SECRET_PATHS.some((p) => path === p || path.startsWith(`${p}.`) || path.startsWith(`${p}[`));
@@ -455,6 +457,7 @@ function toConfig(file: ParsedConfigFile): PinstateConfig {
     },
     agent: toAgentConfig(file.agent),
     api: { host: a.host, port: a.port, tokens: [...a.tokens], maxBodyBytes: a.max_body_bytes },
+    pinning: toPinningConfig(file.pinning),
     ttl: { sweepIntervalMs: file.ttl.sweep_interval },
     allocator: toAllocatorConfig(file.allocator),
     logLevel: file.log_level,

@@ -6,6 +6,8 @@
 import type { AgentConfig } from './agent-config.js';
 import type { AllocatorConfig } from './allocator-config.js';
 
+import type { PinningConfig } from './pinning-config.js';
+
 export type Consistency = 'ANY' | 'ONE' | 'TWO' | 'THREE' | 'QUORUM' | 'ALL' | 'LOCAL_QUORUM' | 'EACH_QUORUM' | 'LOCAL_ONE';
 export type SerialConsistency = 'SERIAL' | 'LOCAL_SERIAL';
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
@@ -157,6 +159,8 @@ export interface PinstateConfig {
   readonly writer: WriterConfig;
   readonly agent: AgentConfig;
   readonly api: ApiConfig;
+  /** The Pinning Services API's tokens → owners (src/config/pinning-config.ts). */
+  readonly pinning: PinningConfig;
   readonly ttl: TtlConfig;
   readonly allocator: AllocatorConfig;
   /** `log_level`, default "info"; env PINSTATE_LOG_LEVEL. */

@@ -9,6 +9,7 @@ import { createWriter, type Writer } from '../../consumers/writer/writer.js';
 import { createAllocator, type Allocator } from '../allocator/allocator.js';
 import { createPeerRegistry, type PeerRegistry } from '../peers/registry.js';
 import { createApp } from '../api/app.js';
+import { cqlRequestStore } from '../api/pinning/requests.js';
 import { listen, type ListeningServer } from '../api/server.js';
 import type { PinstateConfig } from '../config/types.js';
 import { createKafka } from '../kafka/client.js';
@@ -120,7 +121,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
 
     let api: ListeningServer | undefined;
     if (parts.api) {
-      const app = createApp({ store, producer: producer!, registry, readiness, config: config.api, logger, beforeScrape: () => health.refresh(), ...(peers === undefined ? {} : { peers }), replicationDefaults: config.allocator });
+      const app = createApp({ store, producer: producer!, registry, readiness, config: config.api, logger, beforeScrape: () => health.refresh(), ...(peers === undefined ? {} : { peers }), replicationDefaults: config.allocator, pinning: { config: config.pinning, requests: cqlRequestStore(store.session), ...(peers === undefined ? {} : { delegates: peers }) } });
       api = await listen(app, config.api.host, config.api.port);
       const a = api;
       closers.push(() => a.close());

@@ -10,6 +10,10 @@ import { cidV1, peerId } from '../../support/cids.js';
 import type { TestPipeline } from '../../support/kafka.js';
 import { runCli, startCli } from '../../unit/cli/capture.js';
 import { pipeline, until, writeCliConfig } from './helpers.js';
+import { loadMigrations } from '../../../src/store/migrate.js';
+
+/** The schema version a fresh keyspace reaches: the newest migration in scylla/. */
+const LATEST = loadMigrations().at(-1)?.version ?? 0;
 
 const CID = cidV1('cli-1');
 const PEER = peerId('cli-peer');
@@ -39,9 +43,9 @@ describe('pinstate commands on the real stack', () => {
   it('schema apply and topics ensure (idempotent on a prepared keyspace and topics)', async () => {
     const schema = await cli('schema', 'apply', '--json');
     expect(schema.code).toBe(0);
-    expect(JSON.parse(schema.out)).toMatchObject({ keyspace: p.keyspace, version: 1, applied_now: [] });
+    expect(JSON.parse(schema.out)).toMatchObject({ keyspace: p.keyspace, version: LATEST, applied_now: [] });
     const text = await cli('schema', 'apply');
-    expect(text.out).toMatch(new RegExp(`keyspace ${p.keyspace} at schema version 1: nothing to apply`));
+    expect(text.out).toMatch(new RegExp(`keyspace ${p.keyspace} at schema version ${LATEST}: nothing to apply`));
     const topics = await cli('topics', 'ensure', '--json');
     expect(topics.code).toBe(0);
     const report = JSON.parse(topics.out) as { created: string[]; existing: Array<{ topic: string; partitions: number }> };

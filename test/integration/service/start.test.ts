@@ -9,6 +9,9 @@ import { cidV1 } from '../../support/cids.js';
 import type { TestPipeline } from '../../support/kafka.js';
 import { runCli, startCli } from '../../unit/cli/capture.js';
 import { apiUrlIn, metricValue, pipeline, until, writeCliConfig } from '../cli/helpers.js';
+import { loadMigrations } from '../../../src/store/migrate.js';
+
+const LATEST = loadMigrations().at(-1)?.version ?? 0;
 
 let p: TestPipeline;
 let run: ReturnType<typeof startCli>;
@@ -27,7 +30,7 @@ afterAll(async () => {
 describe('pinstate start', () => {
   it('prints what it prepared and where the API and metrics listen', () => {
     const out = run.captured.out();
-    expect(out).toMatch(new RegExp(`keyspace ${p.keyspace} at schema version 1; topics ready \\(0 created\\)`));
+    expect(out).toMatch(new RegExp(`keyspace ${p.keyspace} at schema version ${LATEST}; topics ready \\(0 created\\)`));
     expect(out).toMatch(/pinstate running \(pid \d+\): writer group \S+; TTL sweep every 500ms; API http:\/\/127\.0\.0\.1:\d+ \(metrics http:\/\/127\.0\.0\.1:\d+\/metrics, readiness http:\/\/127\.0\.0\.1:\d+\/readyz\)/);
   });
 

@@ -89,6 +89,7 @@ const EXPECTED_DEFAULTS: PinstateConfig = {
     tags: {},
   },
   api: { host: '127.0.0.1', port: 9097, tokens: [], maxBodyBytes: 1_048_576 },
+  pinning: { tokens: [], maxScan: 100_000 },
   ttl: { sweepIntervalMs: 60_000 },
   allocator: { enabled: true, peerTtlMs: 30_000, scanIntervalMs: 3_600_000, checkIntervalMs: 1000, groupId: 'pinstate-allocator', concurrency: 32, defaultReplicationFactorMin: -1, defaultReplicationFactorMax: -1 },
   logLevel: 'info',
