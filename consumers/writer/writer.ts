@@ -163,7 +163,3 @@ export function createWriter(options: WriterOptions): Writer {
   };
   return writer;
 }
-
-function errText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}

@@ -41,7 +41,7 @@ function chain(err: unknown): KafkaLikeError[] {
   const todo: unknown[] = [err];
   while (todo.length > 0 && out.length < 16) {
     const e = todo.shift();
-    if (e === null || typeof e !== 'object' || out.includes(e as KafkaLikeError)) continue;
+    if (e === null || typeof e !== 'object' || out.includes(e)) continue;
     const k = e as KafkaLikeError;
     out.push(k);
     todo.push(k.cause, k.originalError);

@@ -55,10 +55,10 @@ class Harness {
   waits = 0;
   live = true;
   /** Per apply call: an error to throw, or undefined to succeed. Can depend on the ops. */
-  applyScript: (ops: readonly StoreOp[], call: number) => unknown = () => undefined;
-  heartbeatScript: (call: number) => unknown = () => undefined;
-  publishScript: (call: number) => unknown = () => undefined;
-  commitScript: (call: number) => unknown = () => undefined;
+  applyScript: (ops: readonly StoreOp[], call: number) => Error | undefined = () => undefined;
+  heartbeatScript: (call: number) => Error | undefined = () => undefined;
+  publishScript: (call: number) => Error | undefined = () => undefined;
+  commitScript: (call: number) => Error | undefined = () => undefined;
   /** Runs after each wait (backoff): lets a test change the world mid-retry. */
   onWait: (n: number) => void = () => undefined;
   readonly registry = createRegistry();
@@ -268,7 +268,7 @@ describe('ChunkProcessor', () => {
       const ids = Array.from({ length: 1 + Math.floor(rand() * 5) }, (_, i) => `op${run}-${i}`);
       const appliedIds = new Set<string>();
       let calls = 0;
-      const fault = (): unknown => {
+      const fault = (): Error | undefined => {
         // Past 40 calls the database is healthy again, so every run ends.
         if (++calls > 40) return undefined;
         const kind = kinds[Math.floor(rand() * kinds.length)]!;
