@@ -4,7 +4,7 @@
  * producer with byte-bounded group commit, and a drain that commits before the consumer stops.
  * Nothing outside this file (and writer.ts's construction of it) knows kafkajs.
  */
-import { ConfigResourceTypes, type Admin, type Consumer, type EachBatchPayload, type Kafka, type Producer } from 'kafkajs';
+import kafkajs, { type Admin, type Consumer, type EachBatchPayload, type Kafka, type Producer } from 'kafkajs';
 import { PinstateError, isPinstateError } from '../../src/errors.js';
 import type { Logger } from '../../src/log.js';
 import { toKafkaError } from '../../src/kafka/errors.js';
@@ -12,6 +12,9 @@ import { CoPartitionAssigner } from './assigner.js';
 import type { Chunk, ChunkConsumer, ChunkOutcome, CommitPosition } from './chunk-processor.js';
 import { coalescing, flattenTopicMessages, groupByTopic, messageBytes, MAX_COALESCED_ITEMS, type TopicMessage } from './publisher.js';
 import type { TopicMessages } from './outputs.js';
+
+// Node's ESM loader does not see this CommonJS export by name (vitest's loader does): read it off the module.
+const { ConfigResourceTypes } = kafkajs;
 
 /** Fetch sizes: bounded memory with a backlog of any size (docs/profiles/writer.md). */
 const FETCH_BYTES_PER_PARTITION = 64 * 1024;
