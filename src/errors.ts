@@ -2,59 +2,71 @@
  * Errors are data: every error pinstate raises carries a stable `code` from this list plus
  * structured fields. Retry, dead-letter and commit decisions read those fields, never message text.
  */
-export const ERROR_CODES = [
-  // input validation (never retried; the API answers 4xx, the writer dead-letters)
-  'INVALID_CID',
-  'UNSUPPORTED_HASH',
-  'INVALID_FIELD',
-  'INVALID_PEER',
-  'INVALID_REPLICATION',
-  'OVERSIZED_VALUE',
-  'INVALID_STATE',
-  'MISSING_FIELD',
-  // wire format
-  'UNDECODABLE',
-  'UNKNOWN_FINGERPRINT',
-  'WRONG_SCHEMA',
-  // semantics
-  'PIN_TYPE_CONFLICT',
-  'PIN_NOT_FOUND',
-  'OP_ID_CONFLICT',
-  /** A message on a partition other than its CID's (keyed with something other than the mh_prefix key). */
-  'MISROUTED',
-  // configuration and lifecycle
-  'CONFIG_INVALID',
-  'ILLEGAL_STATE',
-  'SCHEMA_MISMATCH',
-  // infrastructure (retried)
-  'DB_UNAVAILABLE',
-  'DB_TIMEOUT',
-  'KAFKA_UNAVAILABLE',
-  'INTERNAL',
-] as const;
+/**
+ * How an error is handled, per category:
+ * - input: the data is at fault — dead-letter the message (writer), answer 4xx (API); never retried.
+ * - retriable: a server was briefly unreachable, slow or overloaded — retry with backoff.
+ * - rejoin: the consumer lost its group membership — drop the batch uncommitted, rejoin, refetch.
+ * - fatal: retrying cannot help and the data is not at fault (configuration, schema, broker
+ *   refusal) — stop (the writer fails without committing; its supervisor restarts it).
+ * - internal: unclassified — the writer retries with backoff (a valid op is never dead-lettered
+ *   for it), the API answers 500.
+ */
+export const ERROR_CATEGORIES = ['input', 'retriable', 'rejoin', 'fatal', 'internal'] as const;
+export type ErrorCategory = (typeof ERROR_CATEGORIES)[number];
 
-export type ErrorCode = (typeof ERROR_CODES)[number];
+/** The one table of error codes: code → category. Every set and decision below derives from it. */
+export const ERROR_TABLE = {
+  // input validation
+  INVALID_CID: 'input',
+  UNSUPPORTED_HASH: 'input',
+  INVALID_FIELD: 'input',
+  INVALID_PEER: 'input',
+  INVALID_REPLICATION: 'input',
+  OVERSIZED_VALUE: 'input',
+  INVALID_STATE: 'input',
+  MISSING_FIELD: 'input',
+  // wire format
+  UNDECODABLE: 'input',
+  UNKNOWN_FINGERPRINT: 'input',
+  WRONG_SCHEMA: 'input',
+  // semantics
+  PIN_TYPE_CONFLICT: 'input',
+  PIN_NOT_FOUND: 'input',
+  OP_ID_CONFLICT: 'input',
+  /** A message on a partition other than its CID's (keyed with something other than the mh_prefix key). */
+  MISROUTED: 'input',
+  // configuration and lifecycle
+  CONFIG_INVALID: 'fatal',
+  ILLEGAL_STATE: 'fatal',
+  SCHEMA_MISMATCH: 'fatal',
+  // infrastructure
+  DB_UNAVAILABLE: 'retriable',
+  DB_TIMEOUT: 'retriable',
+  KAFKA_UNAVAILABLE: 'retriable',
+  /** The consumer group moved on without this member (rebalance, stale generation, unknown member). */
+  KAFKA_REBALANCE: 'rejoin',
+  /** The broker refused for good: authorization, message too large, unsupported request. */
+  KAFKA_REFUSED: 'fatal',
+  INTERNAL: 'internal',
+} as const satisfies Record<string, ErrorCategory>;
+
+export type ErrorCode = keyof typeof ERROR_TABLE;
+
+export const ERROR_CODES = Object.keys(ERROR_TABLE) as readonly ErrorCode[];
+
+/** The category of a code (see ERROR_CATEGORIES). */
+export function categoryOf(code: ErrorCode): ErrorCategory {
+  return ERROR_TABLE[code];
+}
+
+const codesOf = (category: ErrorCategory): ReadonlySet<ErrorCode> => new Set(ERROR_CODES.filter((c) => ERROR_TABLE[c] === category));
 
 /** Codes that describe bad input: a message carrying one goes to the DLQ, an API request gets a 4xx. */
-const INPUT_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
-  'INVALID_CID',
-  'UNSUPPORTED_HASH',
-  'INVALID_FIELD',
-  'INVALID_PEER',
-  'INVALID_REPLICATION',
-  'OVERSIZED_VALUE',
-  'INVALID_STATE',
-  'MISSING_FIELD',
-  'UNDECODABLE',
-  'UNKNOWN_FINGERPRINT',
-  'WRONG_SCHEMA',
-  'PIN_TYPE_CONFLICT',
-  'PIN_NOT_FOUND',
-  'OP_ID_CONFLICT',
-  'MISROUTED',
-]);
+export const INPUT_CODES: ReadonlySet<ErrorCode> = codesOf('input');
 
-const RETRYABLE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['DB_UNAVAILABLE', 'DB_TIMEOUT', 'KAFKA_UNAVAILABLE']);
+/** Codes whose call may succeed later unchanged. */
+export const RETRYABLE_CODES: ReadonlySet<ErrorCode> = codesOf('retriable');
 
 export interface PinstateErrorOptions {
   /** The input field at fault, as a dotted path (`spec.replication_factor_min`). */
@@ -76,6 +88,11 @@ export class PinstateError extends Error {
     this.code = code;
     this.field = options.field;
     this.details = options.details;
+  }
+
+  /** This error's category in ERROR_TABLE. */
+  get category(): ErrorCategory {
+    return categoryOf(this.code);
   }
 
   /** True when the same call may succeed later (database or broker briefly unavailable). */

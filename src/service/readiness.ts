@@ -12,6 +12,8 @@ import type { CqlSession } from '../store/session.js';
 export interface WriterView {
   readonly state: string;
   ready(): boolean;
+  /** Why ready() is false (database or publish failing), when the writer knows. */
+  notReadyReason?(): string | undefined;
 }
 
 export interface ReadinessOptions {
@@ -84,7 +86,7 @@ export function createReadiness(options: ReadinessOptions): Readiness {
 
   function checkWriter(writer: WriterView): ReadinessCheck {
     if (writer.ready()) return { ok: true, state: writer.state };
-    const detail = writer.state === 'running' ? 'the last database write failed; retrying' : `writer is ${writer.state}`;
+    const detail = writer.notReadyReason?.() ?? (writer.state === 'running' ? 'the last database write failed; retrying' : `writer is ${writer.state}`);
     return { ok: false, state: writer.state, detail };
   }
 

@@ -16,6 +16,7 @@ import { addCounts, cidOfOp, emptyCounts, eventKindOf, type OpResult, type Stats
 import { cidStateFromRows, fromLong, sourceText } from './rows.js';
 import type { CqlRow, CqlSession, Statement } from './session.js';
 import { readByKeys, writeGrouped } from './bulk.js';
+import { opDigest } from './op-digest.js';
 import { digestOfBody, estimateBytes, outputsFromRow, statementsForPlan, statsStatement, type WriteContext } from './writes.js';
 
 export interface CommitContext extends WriteContext {
@@ -158,7 +159,8 @@ export class Committer {
       const seen = stored[k];
       const op = ops[i]!;
       if (!seen) fresh.push(i);
-      else if (seen.digest !== digests[i]) results[i] = conflict(op);
+      // Matched under the stored row's digest version: a row from an older release still matches.
+      else if (!opDigest.matches(seen.digest, op.body)) results[i] = conflict(op);
       else if (op.source !== null && seen.source === sourceText(op.source)) {
         // The same Kafka message again (a crash before its offset was committed): re-publish.
         results[i] = { op, outcome: 'redelivered', reason: null, message: null, ...outputsFromRow(op, seen.outputs) };

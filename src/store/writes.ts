@@ -13,6 +13,7 @@ import { parseCid } from '../domain/cid.js';
 import { peerBucket } from '../domain/mh-prefix.js';
 import type { CidPlan, RecordedOp } from './plan.js';
 import { CQL } from './cql.js';
+import { opDigest } from './op-digest.js';
 import { sourceText, toLong } from './rows.js';
 import { cidOfOp, eventKindOf, type OpResult, type StatsCounts, type StoreOp } from './records.js';
 import type { PinEvent, PlacementChange } from '../domain/messages.js';
@@ -98,8 +99,9 @@ export function outputsFromRow(op: StoreOp, outputs: Buffer | null): Pick<OpResu
   return { event: v1.event ? { ...v1.event, source: op.source } : null, placementChanges: v1.changes ?? [] };
 }
 
-export function digestOfBody(body: unknown): string {
-  return hash('sha256', JSON.stringify(body), 'hex').slice(0, 32);
+/** The op_dedup digest of a new op (versioned and canonical: see op-digest.ts). */
+export function digestOfBody(body: StoreOp['body']): string {
+  return opDigest.digest(body);
 }
 
 /** A composite partition key as Cassandra serializes it for routing: (len16, bytes, 0x00) per part. */

@@ -25,7 +25,8 @@
 # CASSANDRA_START_TIMEOUT (300 s per node), STOP_TIMEOUT (60 s),
 # PINSTATE_STACK_TOPOLOGY (default topology for `up`: single), PINSTATE_STACK_HOST (127.0.0.1),
 # PINSTATE_MULTIDC_PREFIX (127.0.0: multidc node n on 127.0.0.n),
-# CASSANDRA_JMX_PORT (7199; node n uses 7199 + (n-1)*100, the secure node 7199 + 1000, on 127.0.0.1).
+# CASSANDRA_JMX_PORT (7199 for stack host 127.0.0.1, 7199 + 10 * (last octet - 1) for another
+# stack host; node n uses base + (n-1)*100, the secure node base + 1000, always on 127.0.0.1).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -51,7 +52,10 @@ STACK_HOST=${PINSTATE_STACK_HOST:-127.0.0.1}
 # multidc node n listens on $MULTIDC_PREFIX.n (default 127.0.0.1-4).
 MULTIDC_PREFIX=${PINSTATE_MULTIDC_PREFIX:-127.0.0}
 [[ $MULTIDC_PREFIX =~ ^127\.[0-9]+\.[0-9]+$ ]] || { echo "stack.sh: error: PINSTATE_MULTIDC_PREFIX must look like 127.0.0" >&2; exit 1; }
-JMX_BASE_PORT=${CASSANDRA_JMX_PORT:-7199}
+# JMX always listens on 127.0.0.1 (Cassandra's local-only JMX), so a second stack on another
+# loopback address needs other JMX ports: 7199 + 10 * (last octet - 1), i.e. 7209 for 127.0.0.2.
+STACK_HOST_OCTET=${STACK_HOST##*.}
+JMX_BASE_PORT=${CASSANDRA_JMX_PORT:-$((7199 + 10 * (STACK_HOST_OCTET - 1)))}
 KAFKA_ADDR=$STACK_HOST
 KAFKA_PORT=9092
 KAFKA_CONTROLLER_PORT=9093

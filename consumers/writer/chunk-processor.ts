@@ -1,0 +1,287 @@
+/**
+ * One chunk of a partition's fetched messages through decode → dedup/plan/apply (the store) →
+ * publish → commit, under the error policy of error-policy.ts. No Kafka client here: the consumer
+ * side comes in as ChunkPorts, so the policy is unit-tested with fakes and kafkajs stays an
+ * adapter (kafka-group.ts).
+ *
+ * Invariants:
+ * - An offset is committed only past ops that were applied, or dead-lettered for an input reason.
+ * - Fencing: a chunk carries the membership generation it was fetched under. Before every
+ *   database attempt, and before the commit, `isLive(chunk)` must hold; a retry writes only
+ *   after a heartbeat the coordinator answered. A chunk whose partition was lost (or whose
+ *   member rejoined since) is dropped: not written, not committed — the new owner redoes it.
+ */
+import type { WriterMetrics } from '../../src/metrics.js';
+import type { Logger } from '../../src/log.js';
+import type { CommitResult } from '../../src/store/commit.js';
+import type { StoreOp } from '../../src/store/records.js';
+import { isPinstateError } from '../../src/errors.js';
+import { decodeMessage, type DeadLetter, type TopicRole } from './decode.js';
+import { applyErrorAction, kafkaErrorAction } from './error-policy.js';
+import { deadLetterMessage, rejectionDeadLetter, resultMessages, type OutputTopics, type TopicMessages } from './outputs.js';
+import type { Backoff } from './retry.js';
+
+export interface ChunkMessage {
+  readonly offset: string;
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
+}
+
+export interface Chunk {
+  readonly topic: string;
+  readonly partition: number;
+  /** The membership generation the messages were fetched under. */
+  readonly generation: number;
+  readonly messages: readonly ChunkMessage[];
+}
+
+export interface CommitPosition {
+  readonly topic: string;
+  readonly partition: number;
+  /** The next offset to read (last processed + 1). */
+  readonly offset: string;
+}
+
+/** The consumer side of the ports: what a Kafka consumer adapter provides per fetched batch. */
+export interface ChunkConsumer {
+  publish(messages: TopicMessages[]): Promise<void>;
+  commit(position: CommitPosition): Promise<void>;
+  /** Proves membership to the group coordinator; throws a rejoin-class error once it is lost. */
+  heartbeat(): Promise<void>;
+  /** True while the member still owns the chunk's partition under its generation and may write it. */
+  isLive(chunk: Chunk): boolean;
+}
+
+/** What the processor needs from the outside world: the store's apply plus the consumer side. */
+export interface ChunkPorts extends ChunkConsumer {
+  apply(ops: readonly StoreOp[]): Promise<CommitResult>;
+}
+
+export interface ChunkProcessorOptions {
+  readonly backoff: Backoff;
+  readonly metrics: WriterMetrics;
+  readonly logger: Logger;
+  readonly roleOf: (topic: string) => TopicRole;
+  /** Partition count of a source topic (routing check). */
+  readonly partitionsOf: (topic: string) => number;
+  readonly dlqTopicOf: (topic: string) => string;
+  readonly outputTopics: OutputTopics;
+  /** false: outputs count in metrics but are not sent (replay into another keyspace). */
+  readonly publishOutputs: boolean;
+  /** Heartbeats while one database attempt runs (a long apply must not get the member evicted). */
+  readonly heartbeatIntervalMs: number;
+}
+
+export type ChunkOutcome =
+  | { readonly kind: 'committed'; readonly next: string }
+  /** Not written further and not committed: the partition is no longer ours (or we are stopping). */
+  | { readonly kind: 'dropped'; readonly reason: 'fenced' | 'rejoin' }
+  /** The writer must stop without committing. */
+  | { readonly kind: 'failed'; readonly error: Error };
+
+/** What the processor last saw of its dependencies, for ready() and /readyz. */
+export interface ChunkHealth {
+  readonly database: boolean;
+  readonly publish: boolean;
+}
+
+type OpResult = CommitResult['results'][number];
+type Stop = Exclude<ChunkOutcome, { kind: 'committed' }>;
+const isStop = (x: unknown): x is Stop => typeof x === 'object' && x !== null && 'kind' in x;
+
+const errText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+const asError = (err: unknown): Error => (err instanceof Error ? err : new Error(String(err)));
+
+export class ChunkProcessor {
+  private dbHealthy = true;
+  private publishHealthy = true;
+
+  constructor(private readonly o: ChunkProcessorOptions) {}
+
+  health(): ChunkHealth {
+    return { database: this.dbHealthy, publish: this.publishHealthy };
+  }
+
+  async process(chunk: Chunk, ports: ChunkPorts): Promise<ChunkOutcome> {
+    const { metrics } = this.o;
+    if (chunk.messages.length === 0) throw new Error('empty chunk');
+    if (!ports.isLive(chunk)) return { kind: 'dropped', reason: 'fenced' };
+    const role = this.o.roleOf(chunk.topic);
+    const partitions = this.o.partitionsOf(chunk.topic);
+    const ops: StoreOp[] = [];
+    const raw = new Map<StoreOp, ChunkMessage>();
+    const dead: Array<{ message: ChunkMessage; dead: DeadLetter }> = [];
+    for (const m of chunk.messages) {
+      const d = decodeMessage(role, { topic: chunk.topic, partition: chunk.partition, offset: m.offset, value: m.value }, partitions);
+      if (d.ok) {
+        ops.push(d.op);
+        raw.set(d.op, m);
+      } else dead.push({ message: m, dead: d.dead });
+    }
+    metrics.batchOps.observe(ops.length);
+
+    const applied = await this.applyChunk(chunk, ports, ops);
+    if (isStop(applied)) return applied;
+    const { results } = applied;
+    for (const [op, d] of applied.failed) dead.push({ message: raw.get(op)!, dead: d });
+
+    for (const r of results) {
+      metrics.messages.inc({ topic: chunk.topic, outcome: r.outcome });
+      // A redelivered rejection re-sends its dead letter too: the first delivery may have died before publishing.
+      if (r.outcome === 'rejected' || (r.outcome === 'redelivered' && r.event?.outcome === 'rejected')) dead.push({ message: raw.get(r.op)!, dead: rejectionDeadLetter(r) });
+    }
+    const out = resultMessages(results, this.o.outputTopics);
+    if (dead.length > 0) {
+      out.push({
+        topic: this.o.dlqTopicOf(chunk.topic),
+        messages: dead.map(({ message, dead: d }) => {
+          metrics.dlq.inc({ topic: chunk.topic, reason: d.reason });
+          if (!results.some((r) => r.op.opId === d.opId && r.outcome === 'rejected')) metrics.messages.inc({ topic: chunk.topic, outcome: 'dead_lettered' });
+          this.o.logger.warn({ reason: d.reason, topic: chunk.topic, partition: chunk.partition, offset: message.offset, detail: d.message }, 'dead letter');
+          return deadLetterMessage({ topic: chunk.topic, partition: chunk.partition, offset: message.offset, value: message.value, key: message.key }, d);
+        }),
+      });
+    }
+
+    const published = await this.publish(chunk, ports, out);
+    if (published !== null) return published;
+
+    const next = (BigInt(chunk.messages[chunk.messages.length - 1]!.offset) + 1n).toString();
+    const committed = await this.commit(chunk, ports, { topic: chunk.topic, partition: chunk.partition, offset: next });
+    if (committed !== null) return committed;
+    return { kind: 'committed', next };
+  }
+
+  /** The whole chunk in one apply; if the database refuses it for an input reason, op by op. */
+  private async applyChunk(chunk: Chunk, ports: ChunkPorts, ops: StoreOp[]): Promise<Stop | { results: OpResult[]; failed: Map<StoreOp, DeadLetter> }> {
+    const failed = new Map<StoreOp, DeadLetter>();
+    if (ops.length === 0) return { results: [], failed };
+    const whole = await this.applyWithRetry(chunk, ports, ops);
+    if (isStop(whole)) return whole;
+    if (whole.ok) return { results: [...whole.result.results], failed };
+    this.o.logger.error({ err: errText(whole.refused), topic: chunk.topic, partition: chunk.partition }, 'batch refused by the database for an input reason; applying op by op');
+    const results: OpResult[] = [];
+    for (const op of ops) {
+      const one = await this.applyWithRetry(chunk, ports, [op]);
+      if (isStop(one)) return one;
+      if (one.ok) results.push(...one.result.results);
+      else {
+        const err = one.refused;
+        this.o.logger.error({ err: errText(err), opId: op.opId }, 'op refused for an input reason; dead-lettering it');
+        const field = isPinstateError(err) ? (err.field ?? null) : null;
+        failed.set(op, { reason: isPinstateError(err) ? err.code : 'INTERNAL', message: errText(err), field, opId: op.opId });
+      }
+    }
+    return { results, failed };
+  }
+
+  /**
+   * Applies until it works, the error is an input refusal (returned), fatal, or the chunk is no
+   * longer ours. After a failed attempt the next one waits for the backoff and a heartbeat the
+   * coordinator answered (outside the catch: its own errors are classified on their own).
+   */
+  private async applyWithRetry(chunk: Chunk, ports: ChunkPorts, ops: readonly StoreOp[]): Promise<Stop | { ok: true; result: CommitResult } | { ok: false; refused: unknown }> {
+    const { metrics, logger } = this.o;
+    for (let attempt = 0; ; attempt++) {
+      if (!ports.isLive(chunk)) return { kind: 'dropped', reason: 'fenced' };
+      const started = performance.now();
+      let failure: unknown;
+      try {
+        const result = await this.withHeartbeats(ports, () => ports.apply(ops));
+        metrics.applySeconds.observe((performance.now() - started) / 1000);
+        this.dbHealthy = true;
+        return { ok: true, result };
+      } catch (err: unknown) {
+        failure = err;
+      }
+      const action = applyErrorAction(failure);
+      if (action === 'dead-letter') return { ok: false, refused: failure };
+      if (action === 'fail') {
+        logger.error({ err: errText(failure), topic: chunk.topic, partition: chunk.partition }, 'database error that retrying cannot fix; the writer stops without committing');
+        return { kind: 'failed', error: asError(failure) };
+      }
+      if (action === 'rejoin') return { kind: 'dropped', reason: 'rejoin' };
+      this.dbHealthy = false;
+      metrics.retries.inc({ kind: 'database' });
+      logger.warn({ err: errText(failure), code: isPinstateError(failure) ? failure.code : 'UNCLASSIFIED', attempt, ops: ops.length }, 'database unavailable; batch paused, retrying');
+      const fenced = await this.waitAndConfirm(chunk, ports, attempt);
+      if (fenced !== null) return fenced;
+    }
+  }
+
+  /** Backoff, then heartbeats until the coordinator answers (or the membership is gone). */
+  private async waitAndConfirm(chunk: Chunk, ports: ChunkPorts, attempt: number): Promise<Stop | null> {
+    for (let a = attempt; ; a++) {
+      await this.o.backoff.wait(a);
+      if (!ports.isLive(chunk)) return { kind: 'dropped', reason: 'fenced' };
+      try {
+        await ports.heartbeat();
+        return null;
+      } catch (err: unknown) {
+        const action = kafkaErrorAction(err);
+        if (action === 'rejoin') return { kind: 'dropped', reason: 'rejoin' };
+        if (action === 'fail') return { kind: 'failed', error: asError(err) };
+        this.o.metrics.retries.inc({ kind: 'kafka' });
+        this.o.logger.warn({ err: errText(err), attempt: a }, 'heartbeat failed; membership unconfirmed, not writing');
+      }
+    }
+  }
+
+  private async publish(chunk: Chunk, ports: ChunkPorts, messages: TopicMessages[]): Promise<Stop | null> {
+    if (messages.length === 0 || !this.o.publishOutputs) return null;
+    const started = performance.now();
+    for (let attempt = 0; ; attempt++) {
+      let failure: unknown;
+      try {
+        await ports.publish(messages);
+        this.o.metrics.publishSeconds.observe((performance.now() - started) / 1000);
+        this.publishHealthy = true;
+        return null;
+      } catch (err: unknown) {
+        failure = err;
+      }
+      const action = kafkaErrorAction(failure);
+      if (action !== 'retry') {
+        this.publishHealthy = false;
+        this.o.logger.error({ err: errText(failure), topic: chunk.topic, partition: chunk.partition }, 'publishing outputs refused; the writer stops without committing');
+        return { kind: 'failed', error: asError(failure) };
+      }
+      this.publishHealthy = false;
+      this.o.metrics.retries.inc({ kind: 'kafka' });
+      this.o.logger.warn({ err: errText(failure), attempt }, 'publishing outputs failed; retrying');
+      await this.o.backoff.wait(attempt);
+      if (!ports.isLive(chunk)) return { kind: 'dropped', reason: 'fenced' };
+    }
+  }
+
+  private async commit(chunk: Chunk, ports: ChunkPorts, position: CommitPosition): Promise<Stop | null> {
+    const started = performance.now();
+    for (let attempt = 0; ; attempt++) {
+      if (!ports.isLive(chunk)) return { kind: 'dropped', reason: 'fenced' };
+      let failure: unknown;
+      try {
+        await ports.commit(position);
+        this.o.metrics.commitSeconds.observe((performance.now() - started) / 1000);
+        return null;
+      } catch (err: unknown) {
+        failure = err;
+      }
+      const action = kafkaErrorAction(failure);
+      if (action === 'rejoin') return { kind: 'dropped', reason: 'rejoin' };
+      if (action === 'fail') return { kind: 'failed', error: asError(failure) };
+      this.o.metrics.retries.inc({ kind: 'kafka' });
+      this.o.logger.warn({ err: errText(failure), attempt }, 'committing offsets failed; retrying');
+      await this.o.backoff.wait(attempt);
+    }
+  }
+
+  /** Keeps the membership alive during one long database attempt; errors surface at the next explicit heartbeat. */
+  private async withHeartbeats<T>(ports: ChunkPorts, fn: () => Promise<T>): Promise<T> {
+    const timer = setInterval(() => void ports.heartbeat().catch(() => undefined), this.o.heartbeatIntervalMs);
+    try {
+      return await fn();
+    } finally {
+      clearInterval(timer);
+    }
+  }
+}

@@ -1,0 +1,301 @@
+import { KafkaJSConnectionError, KafkaJSProtocolError } from 'kafkajs';
+import { describe, expect, it } from 'vitest';
+import { ChunkProcessor, type Chunk, type ChunkPorts, type CommitPosition } from '../../../consumers/writer/chunk-processor.js';
+import { DLQ_HEADERS, type TopicMessages } from '../../../consumers/writer/outputs.js';
+import type { Backoff } from '../../../consumers/writer/retry.js';
+import { encodeIntent } from '../../../src/codec/index.js';
+import { parseCid } from '../../../src/domain/cid.js';
+import { mhPrefixKey } from '../../../src/domain/mh-prefix.js';
+import { partitionForKey } from '../../../src/domain/partition.js';
+import { validatePinSpec } from '../../../src/domain/pin.js';
+import { PinstateError, ValidationError } from '../../../src/errors.js';
+import { silentLogger } from '../../../src/log.js';
+import { createRegistry, writerMetrics } from '../../../src/metrics.js';
+import type { CommitResult } from '../../../src/store/commit.js';
+import type { StoreOp } from '../../../src/store/records.js';
+import { rng } from '../../support/workload.js';
+import { cidV1 } from '../../support/cids.js';
+
+const PARTITIONS = 4;
+const TOPIC = 'pins.intents';
+const DLQ = 'pins.intents.dlq';
+const cid = cidV1('chunk');
+const PARTITION = partitionForKey(mhPrefixKey(parseCid(cid).mhPrefix), PARTITIONS);
+
+const intent = (opId: string): Buffer => encodeIntent({ opId, ts: 1000, origin: 'peer', body: { kind: 'UpsertPin', spec: validatePinSpec({ cid, name: opId }) } });
+
+function chunkOf(opIds: readonly (string | null)[], generation = 1): Chunk {
+  return {
+    topic: TOPIC,
+    partition: PARTITION,
+    generation,
+    messages: opIds.map((id, i) => ({ offset: String(100 + i), key: null, value: id === null ? Buffer.from('garbage') : intent(id) })),
+  };
+}
+
+const applied = (ops: readonly StoreOp[]): CommitResult => ({
+  results: ops.map((op) => ({ op, outcome: 'applied', reason: null, message: null, event: null, placementChanges: [] })),
+  applied: ops.length,
+  rejected: 0,
+  duplicates: 0,
+  redelivered: 0,
+});
+
+const rebalance = (): Error => new KafkaJSProtocolError({ message: 'rebalance', type: 'REBALANCE_IN_PROGRESS', code: 27, retriable: false } as never);
+const tooLarge = (): Error => new KafkaJSProtocolError({ message: 'too large', type: 'MESSAGE_TOO_LARGE', code: 10, retriable: false } as never);
+const unknownCql = (): Error => new PinstateError('INTERNAL', 'database: some driver error nobody classified');
+
+/** Fakes of every port, scripted per call; records what happened. */
+class Harness {
+  readonly applyCalls: StoreOp[][] = [];
+  readonly published: TopicMessages[][] = [];
+  readonly commits: CommitPosition[] = [];
+  heartbeats = 0;
+  commitCalls = 0;
+  waits = 0;
+  live = true;
+  /** Per apply call: an error to throw, or undefined to succeed. Can depend on the ops. */
+  applyScript: (ops: readonly StoreOp[], call: number) => Error | undefined = () => undefined;
+  heartbeatScript: (call: number) => Error | undefined = () => undefined;
+  publishScript: (call: number) => Error | undefined = () => undefined;
+  commitScript: (call: number) => Error | undefined = () => undefined;
+  /** Runs after each wait (backoff): lets a test change the world mid-retry. */
+  onWait: (n: number) => void = () => undefined;
+  readonly registry = createRegistry();
+  readonly processor = new ChunkProcessor({
+    backoff: this.backoff(),
+    metrics: writerMetrics(this.registry),
+    logger: silentLogger(),
+    roleOf: () => 'intents',
+    partitionsOf: () => PARTITIONS,
+    dlqTopicOf: () => DLQ,
+    outputTopics: { events: 'pins.events', placements: 'pins.placements' },
+    publishOutputs: true,
+    heartbeatIntervalMs: 60_000,
+  });
+
+  private backoff(): Backoff {
+    return {
+      delayMs: () => 0,
+      wait: () => {
+        this.waits++;
+        this.onWait(this.waits);
+        return Promise.resolve();
+      },
+    };
+  }
+
+  ports(): ChunkPorts {
+    return {
+      apply: (ops) => {
+        this.applyCalls.push([...ops]);
+        const err = this.applyScript(ops, this.applyCalls.length);
+        return err === undefined ? Promise.resolve(applied(ops)) : Promise.reject(err);
+      },
+      publish: (messages) => {
+        const err = this.publishScript(this.published.length + 1);
+        this.published.push(messages);
+        return err === undefined ? Promise.resolve() : Promise.reject(err);
+      },
+      commit: (position) => {
+        const err = this.commitScript(++this.commitCalls);
+        if (err !== undefined) return Promise.reject(err);
+        this.commits.push(position);
+        return Promise.resolve();
+      },
+      heartbeat: () => {
+        this.heartbeats++;
+        const err = this.heartbeatScript(this.heartbeats);
+        return err === undefined ? Promise.resolve() : Promise.reject(err);
+      },
+      isLive: () => this.live,
+    };
+  }
+
+  run(chunk: Chunk) {
+    return this.processor.process(chunk, this.ports());
+  }
+
+  dlq(): Array<{ reason: string | undefined; opId: string | undefined }> {
+    return this.published.length === 0
+      ? []
+      : this.published[this.published.length - 1]!.filter((t) => t.topic === DLQ).flatMap((t) => t.messages.map((m) => ({ reason: m.headers?.[DLQ_HEADERS.reason], opId: m.headers?.[DLQ_HEADERS.opId] })));
+  }
+}
+
+describe('ChunkProcessor', () => {
+  it('applies, publishes, then commits the offset after the last message', async () => {
+    const h = new Harness();
+    expect(await h.run(chunkOf(['a', 'b', 'c']))).toEqual({ kind: 'committed', next: '103' });
+    expect(h.applyCalls.map((c) => c.map((op) => op.opId))).toEqual([['a', 'b', 'c']]);
+    expect(h.commits).toEqual([{ topic: TOPIC, partition: PARTITION, offset: '103' }]);
+  });
+
+  it('dead-letters undecodable messages with their reason and commits past them', async () => {
+    const h = new Harness();
+    expect(await h.run(chunkOf(['a', null]))).toMatchObject({ kind: 'committed', next: '102' });
+    expect(h.dlq()).toEqual([{ reason: 'UNDECODABLE', opId: undefined }]);
+  });
+
+  it('an input refusal of the batch: op by op, only the refused op is dead-lettered, with its code', async () => {
+    const h = new Harness();
+    h.applyScript = (ops) => (ops.some((op) => op.opId === 'bad') ? new ValidationError('INVALID_FIELD', 'spec.name', 'refused') : undefined);
+    expect(await h.run(chunkOf(['a', 'bad', 'c']))).toMatchObject({ kind: 'committed', next: '103' });
+    expect(h.applyCalls.map((c) => c.map((op) => op.opId))).toEqual([['a', 'bad', 'c'], ['a'], ['bad'], ['c']]);
+    expect(h.dlq()).toEqual([{ reason: 'INVALID_FIELD', opId: 'bad' }]);
+  });
+
+  it('an unclassified database error is retried with backoff, never dead-lettered: the op is applied once the fault clears', async () => {
+    const h = new Harness();
+    h.applyScript = (_ops, call) => (call <= 3 ? unknownCql() : undefined);
+    expect(await h.run(chunkOf(['a', 'b']))).toMatchObject({ kind: 'committed' });
+    expect(h.applyCalls).toHaveLength(4);
+    expect(h.waits).toBe(3);
+    // A heartbeat the coordinator answered precedes every retry.
+    expect(h.heartbeats).toBe(3);
+    expect(h.dlq()).toEqual([]);
+    expect(h.processor.health().database).toBe(true);
+  });
+
+  it('a non-PinstateError from apply (a bug, a foreign error) is retried, not dead-lettered as INTERNAL', async () => {
+    const h = new Harness();
+    h.applyScript = (_ops, call) => (call === 1 ? new TypeError('boom') : undefined);
+    expect(await h.run(chunkOf(['a']))).toMatchObject({ kind: 'committed' });
+    expect(h.dlq()).toEqual([]);
+  });
+
+  it('a retriable database error marks the database unhealthy while it lasts', async () => {
+    const h = new Harness();
+    let healthDuringOutage: boolean | undefined;
+    h.applyScript = (_ops, call) => (call === 1 ? new PinstateError('DB_UNAVAILABLE', 'down') : undefined);
+    h.onWait = () => (healthDuringOutage = h.processor.health().database);
+    await h.run(chunkOf(['a']));
+    expect(healthDuringOutage).toBe(false);
+    expect(h.processor.health().database).toBe(true);
+  });
+
+  it('a fatal database error fails the writer: nothing published, nothing committed', async () => {
+    const h = new Harness();
+    h.applyScript = () => new PinstateError('SCHEMA_MISMATCH', 'schema 3 expected');
+    const out = await h.run(chunkOf(['a']));
+    expect(out.kind).toBe('failed');
+    expect(h.published).toEqual([]);
+    expect(h.commits).toEqual([]);
+  });
+
+  it('a rebalance seen by the heartbeat between retries drops the chunk: no further write, no commit', async () => {
+    const h = new Harness();
+    h.applyScript = () => new PinstateError('DB_UNAVAILABLE', 'down');
+    h.heartbeatScript = () => rebalance();
+    expect(await h.run(chunkOf(['a']))).toEqual({ kind: 'dropped', reason: 'rejoin' });
+    expect(h.applyCalls).toHaveLength(1);
+    expect(h.commits).toEqual([]);
+    expect(h.published).toEqual([]);
+  });
+
+  it('a heartbeat that cannot reach the coordinator holds the write until membership is confirmed', async () => {
+    const h = new Harness();
+    h.applyScript = (_ops, call) => (call === 1 ? new PinstateError('DB_UNAVAILABLE', 'down') : undefined);
+    h.heartbeatScript = (call) => (call <= 2 ? new KafkaJSConnectionError('coordinator down') : undefined);
+    expect(await h.run(chunkOf(['a']))).toMatchObject({ kind: 'committed' });
+    expect(h.heartbeats).toBe(3);
+    expect(h.applyCalls).toHaveLength(2);
+  });
+
+  it('fencing: a chunk whose partition was lost during the outage is not written again and not committed', async () => {
+    const h = new Harness();
+    h.applyScript = () => new PinstateError('DB_UNAVAILABLE', 'down');
+    h.onWait = (n) => {
+      if (n === 2) h.live = false;
+    };
+    expect(await h.run(chunkOf(['a']))).toEqual({ kind: 'dropped', reason: 'fenced' });
+    expect(h.applyCalls).toHaveLength(2);
+    expect(h.commits).toEqual([]);
+  });
+
+  it('fencing: a chunk that is no longer ours when it reaches the commit is not committed', async () => {
+    const h = new Harness();
+    h.publishScript = () => {
+      h.live = false;
+      return undefined;
+    };
+    // The undecodable message gives the chunk something to publish.
+    expect(await h.run(chunkOf(['a', null]))).toEqual({ kind: 'dropped', reason: 'fenced' });
+    expect(h.published).toHaveLength(1);
+    expect(h.commits).toEqual([]);
+  });
+
+  it('a stale chunk is not even applied', async () => {
+    const h = new Harness();
+    h.live = false;
+    expect(await h.run(chunkOf(['a']))).toEqual({ kind: 'dropped', reason: 'fenced' });
+    expect(h.applyCalls).toEqual([]);
+  });
+
+  it('publish: retriable errors are retried (publish unhealthy meanwhile), refusals fail without a commit', async () => {
+    const h = new Harness();
+    let healthy: boolean | undefined;
+    h.publishScript = (call) => (call === 1 ? new KafkaJSConnectionError('broker down') : undefined);
+    h.onWait = () => (healthy = h.processor.health().publish);
+    expect(await h.run(chunkOf(['a', null]))).toMatchObject({ kind: 'committed' });
+    expect(healthy).toBe(false);
+    expect(h.processor.health().publish).toBe(true);
+
+    const g = new Harness();
+    g.publishScript = () => tooLarge();
+    expect((await g.run(chunkOf(['a', null]))).kind).toBe('failed');
+    expect(g.published).toHaveLength(1);
+    expect(g.commits).toEqual([]);
+    expect(g.processor.health().publish).toBe(false);
+  });
+
+  it('commit: retriable errors are retried, a rebalance drops the chunk', async () => {
+    const h = new Harness();
+    h.commitScript = (call) => (call === 1 ? new KafkaJSConnectionError('coordinator down') : undefined);
+    expect(await h.run(chunkOf(['a']))).toMatchObject({ kind: 'committed' });
+    expect(h.commits).toHaveLength(1);
+
+    const g = new Harness();
+    g.commitScript = () => rebalance();
+    expect(await g.run(chunkOf(['a']))).toEqual({ kind: 'dropped', reason: 'rejoin' });
+  });
+
+  it('never commits past an op that was neither applied nor dead-lettered for an input reason (random faults)', async () => {
+    const rand = rng(42);
+    const kinds = ['ok', 'ok', 'retriable', 'internal', 'input', 'fatal'] as const;
+    for (let run = 0; run < 300; run++) {
+      const h = new Harness();
+      const ids = Array.from({ length: 1 + Math.floor(rand() * 5) }, (_, i) => `op${run}-${i}`);
+      const appliedIds = new Set<string>();
+      let calls = 0;
+      const fault = (): Error | undefined => {
+        // Past 40 calls the database is healthy again, so every run ends.
+        if (++calls > 40) return undefined;
+        const kind = kinds[Math.floor(rand() * kinds.length)]!;
+        if (kind === 'ok') return undefined;
+        if (kind === 'retriable') return new PinstateError('DB_TIMEOUT', 't');
+        if (kind === 'internal') return unknownCql();
+        if (kind === 'input') return new ValidationError('INVALID_FIELD', 'spec', 'no');
+        return rand() < 0.3 ? new PinstateError('CONFIG_INVALID', 'c') : undefined;
+      };
+      h.applyScript = (ops) => {
+        const err = fault();
+        // The fake store applies a call's ops exactly when it does not throw.
+        if (err === undefined) for (const op of ops) appliedIds.add(op.opId);
+        return err;
+      };
+      h.heartbeatScript = () => (rand() < 0.05 ? rebalance() : undefined);
+      h.onWait = () => {
+        if (rand() < 0.03) h.live = false;
+      };
+      const out = await h.run(chunkOf(ids));
+      if (out.kind !== 'committed') {
+        expect(h.commits).toEqual([]);
+        continue;
+      }
+      const dead = new Set(h.dlq().map((d) => d.opId));
+      for (const d of h.dlq()) expect(d.reason).toBe('INVALID_FIELD');
+      for (const id of ids) expect(appliedIds.has(id) || dead.has(id)).toBe(true);
+    }
+  });
+});
