@@ -5,7 +5,7 @@
  * deterministic write times: the new keyspace ends up with the rows the live one has (for the
  * part of the log still retained; see docs/migration.md on retention).
  */
-import type { Admin, Kafka } from 'kafkajs';
+import type { KafkaAdmin as Admin, Kafka } from '../kafka/client.js';
 import { createWriter, type Writer } from '../../consumers/writer/writer.js';
 import type { PinstateConfig } from '../config/types.js';
 import { PinstateError } from '../errors.js';
