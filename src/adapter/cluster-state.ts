@@ -8,7 +8,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { formatApiPinLine, isJsonErrorRecord, parseApiPin, readJsonObjects, type ClusterPin } from '../cluster/index.js';
 import { NotFoundError, PinstateError, type ValidationError } from '../errors.js';
-import { diffPins } from '../migrate/pin-diff.js';
+import { diffPins } from '../cluster/pin-diff.js';
 import type { StoredPin } from '../store/reads.js';
 import type { OpResult } from '../store/records.js';
 import type { PinStore } from '../store/store.js';

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Kafka, Producer } from 'kafkajs';
+import type { Kafka, Producer } from '../kafka/kafkajs-types.js';
 import { createOpIdGenerator } from '../../producers/op-id.js';
 import { createPinProducer, type PinProducer } from '../../producers/index.js';
 import type { PinstateConfig } from '../config/types.js';

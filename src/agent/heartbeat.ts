@@ -4,7 +4,7 @@
  * A kubo that does not answer gets no heartbeat: the peer then ages out of the registry and its
  * pins are re-allocated, which is right, since it cannot pin.
  */
-import type { Producer } from 'kafkajs';
+import type { Producer } from '../kafka/kafkajs-types.js';
 import { encodePeerHeartbeat, HEARTBEAT_LIMITS } from '../codec/heartbeat-codec.js';
 import type { PeerHeartbeat } from '../domain/messages.js';
 import type { KuboIdentity, KuboRepoStat } from './kubo-client.js';

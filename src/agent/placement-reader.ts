@@ -14,7 +14,7 @@
  * A new group starts at the partition's end: what was placed before is in pins_by_peer, and the
  * reconcile the agent runs after starting the reader picks it up.
  */
-import { AssignerProtocol, type Assigner, type Consumer, type EachBatchPayload, type Kafka, type PartitionAssigner } from 'kafkajs';
+import { AssignerProtocol, type Assigner, type Consumer, type EachBatchPayload, type Kafka, type PartitionAssigner } from '../kafka/kafkajs-types.js';
 import { decodePlacementChange } from '../codec/index.js';
 import type { PlacementChange } from '../domain/messages.js';
 import { partitionForKey } from '../domain/partition.js';

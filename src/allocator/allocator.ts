@@ -14,7 +14,7 @@
  * SetDesiredPlacement intents with op ids derived from the decision, so a redelivered event, a
  * replay, an overlapping scan or a second allocator during a hand-over all dedup in op_dedup.
  */
-import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import type { Consumer, EachBatchPayload, Kafka } from '../kafka/kafkajs-types.js';
 import pLimit from 'p-limit';
 import type { PinProducer } from '../../producers/index.js';
 import { decodePinEvent } from '../codec/index.js';

@@ -6,7 +6,7 @@
  * the owner leaves or misses its session timeout. Each member puts its start time in the join
  * metadata's userData so whichever member leads the group computes the same answer.
  */
-import { AssignerProtocol, type Assigner, type PartitionAssigner } from 'kafkajs';
+import { AssignerProtocol, type Assigner, type PartitionAssigner } from '../kafka/kafkajs-types.js';
 
 export const SOLE_OWNER_ASSIGNER_NAME = 'PinstateSoleOwner';
 

@@ -6,8 +6,9 @@
 import { Hono } from 'hono';
 import { requestId } from 'hono/request-id';
 import { routePath } from 'hono/route';
-import { silentLogger, type Logger } from '../log.js';
+import { silentLogger } from '../log.js';
 import { apiFieldName } from './body.js';
+import type { ApiApp, ApiEnv } from './api-app.js';
 import type { ApiDeps } from './deps.js';
 import { errorResponse } from './errors.js';
 import { apiMetrics } from './metrics.js';
@@ -17,8 +18,6 @@ import { registerReadRoutes } from './routes/reads.js';
 import { registerStatusRoutes } from './routes/status.js';
 import { registerWriteRoutes } from './routes/writes.js';
 
-export type ApiEnv = { Variables: { requestId: string; log: Logger } };
-export type ApiApp = Hono<ApiEnv>;
 
 /** The label of requests no route matched (keeps the route label's cardinality bounded). */
 export const UNMATCHED_ROUTE = 'unmatched';

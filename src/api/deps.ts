@@ -5,27 +5,11 @@ import type { PeerView } from '../peers/peer-table.js';
 import type { ApiConfig } from '../config/types.js';
 import type { Logger } from '../log.js';
 import type { Registry } from '../metrics.js';
+import type { ReadinessProbe } from '../readiness-report.js';
 import type { PinStore } from '../store/store.js';
 import type { PinningDeps } from './pinning/app.js';
 
-/** One part of readiness: the database, Kafka, the writer. */
-export interface ReadinessCheck {
-  readonly ok: boolean;
-  /** Why not, when not ok (no secrets). */
-  readonly detail?: string;
-  /** The writer's lifecycle state, for the writer check. */
-  readonly state?: string;
-}
-
-export interface ReadinessReport {
-  /** True only when every check is ok. */
-  readonly ready: boolean;
-  readonly checks: Readonly<Record<string, ReadinessCheck>>;
-}
-
-export interface ReadinessProbe {
-  check(): Promise<ReadinessReport>;
-}
+export type { ReadinessCheck, ReadinessProbe, ReadinessReport } from '../readiness-report.js';
 
 /** The reads the API serves (a PinStore satisfies it). */
 export type PinReader = Pick<PinStore, 'get' | 'list' | 'listByPeer' | 'stats'>;

@@ -1,6 +1,6 @@
 /** The HTTP API: createApp(deps) builds it, listen() serves it. See docs/api.md. */
 export { createApp, UNMATCHED_ROUTE } from './app.js';
-export type { ApiApp, ApiEnv } from './app.js';
+export type { ApiApp, ApiEnv } from './api-app.js';
 export type { ApiDeps, IntentPublisher, PinReader, ReadinessCheck, ReadinessProbe, ReadinessReport } from './deps.js';
 export { listen } from './server.js';
 export type { ListeningServer } from './server.js';

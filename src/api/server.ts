@@ -3,7 +3,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PinstateError } from '../errors.js';
-import type { ApiApp } from './app.js';
+import type { ApiApp } from './api-app.js';
 
 export interface ListeningServer {
   /** `http://host:port` as bound (the real port when 0 was asked for). */

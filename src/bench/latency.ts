@@ -10,6 +10,7 @@ import type { PinstateConfig } from '../config/types.js';
 import { createKafka } from '../kafka/client.js';
 import type { Logger } from '../log.js';
 import { benchPin, pinIntents } from './workload.js';
+import { sleep } from '../sleep.js';
 
 export interface LatencyOptions {
   readonly seed: string;
@@ -32,7 +33,6 @@ export interface LatencyResult {
   readonly sendErrors: number;
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 export async function measureLatency(config: PinstateConfig, logger: Logger, options: LatencyOptions): Promise<LatencyResult> {
   const kafka = createKafka({ config: config.kafka, logger, clientId: 'pinstate-bench-latency' });

@@ -1,6 +1,6 @@
 /** `pinstate bench` options: commander's strings → a checked, fully-filled object. Pure. */
 import { ValidationError } from '../errors.js';
-import { parseInteger } from '../cli/args.js';
+import { parseInteger } from '../config/integer.js';
 import { CEILING_SHAPES, type CeilingShape } from './ceiling.js';
 import { PEER_KINDS, type PeerKind } from './ipfs-cluster.js';
 

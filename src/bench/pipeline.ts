@@ -11,6 +11,7 @@ import { groupLag } from '../kafka/lag.js';
 import type { Logger } from '../log.js';
 import { writeChildConfig, type ChildConfig } from './config-file.js';
 import { cpuTicks, memoryKb, scriptEntry, spawnChild, stopChild, WRITER_SOURCES, type Child, type Entry } from './proc.js';
+import { sleep } from '../sleep.js';
 
 /** What the writer prints on stdout once its consumer runs (src/cli/commands/service.ts). */
 export const WRITER_RUNNING = 'writer running';
@@ -111,7 +112,7 @@ export async function waitForDrain(writer: WriterProcess, config: PinstateConfig
         };
       }
       if (at - spawnedAt > timeoutMs) throw new Error(`the writer applied ${committed} of ${expected} messages in ${Math.round(timeoutMs / 1000)} s; giving up`);
-      await new Promise((r) => setTimeout(r, Math.max(0, pollMs - (performance.now() - now))));
+      await sleep(Math.max(0, pollMs - (performance.now() - now)));
     }
   } finally {
     await admin.disconnect();

@@ -1,8 +1,10 @@
 /**
  * The writer's own histograms (pinstate_writer_apply_seconds, …_publish_seconds,
  * …_commit_seconds, …_batch_ops) from its /metrics text, so the run log says where a batch's
- * time went. Pure apart from scrape().
+ * time went. Pure apart from scrape(); the text itself is read by src/prom-text.ts, and
+ * quantiles of these buckets use its quantile().
  */
+import { parsePromText, scrapePromText, type Sample } from '../prom-text.js';
 
 export interface HistogramSnapshot {
   readonly sum: number;
@@ -13,18 +15,23 @@ export interface HistogramSnapshot {
 
 export const WRITER_HISTOGRAMS = ['pinstate_writer_apply_seconds', 'pinstate_writer_publish_seconds', 'pinstate_writer_commit_seconds', 'pinstate_writer_batch_ops'] as const;
 
-/** The named histograms found in Prometheus text (unlabelled series). */
+/** The named histograms found in Prometheus text (unlabelled series), read by src/prom-text.ts. */
 export function parseHistograms(text: string, names: readonly string[] = WRITER_HISTOGRAMS): Record<string, HistogramSnapshot> {
+  return histogramsOf(parsePromText(text), names);
+}
+
+function histogramsOf(samples: readonly Sample[], names: readonly string[]): Record<string, HistogramSnapshot> {
   const out: Record<string, { sum: number; count: number; buckets: Array<[string, number]> }> = {};
-  for (const line of text.split('\n')) {
-    if (line.startsWith('#')) continue;
-    const m = /^([a-z_]+?)(_bucket\{le="([^"]+)"\}|_sum|_count) (\S+)$/.exec(line.trim());
-    if (!m || !names.includes(m[1]!)) continue;
+  for (const s of samples) {
+    const m = /^(.+)_(bucket|sum|count)$/.exec(s.name);
+    if (m === null || !names.includes(m[1]!)) continue;
+    const labels = Object.keys(s.labels);
+    const bucket = m[2] === 'bucket';
+    if (labels.length !== (bucket ? 1 : 0) || (bucket && s.labels['le'] === undefined)) continue;
     const h = (out[m[1]!] ??= { sum: 0, count: 0, buckets: [] });
-    const v = Number(m[4]);
-    if (m[2] === '_sum') h.sum = v;
-    else if (m[2] === '_count') h.count = v;
-    else h.buckets.push([m[3]!, v]);
+    if (m[2] === 'sum') h.sum = s.value;
+    else if (m[2] === 'count') h.count = s.value;
+    else h.buckets.push([s.labels['le']!, s.value]);
   }
   return out;
 }
@@ -43,15 +50,7 @@ export function diffHistograms(a: Record<string, HistogramSnapshot>, b: Record<s
   return out;
 }
 
-/** The smallest bucket bound holding at least p% of observations (an upper estimate). */
-export function histogramPercentile(h: HistogramSnapshot, p: number): number {
-  const want = (p / 100) * h.count;
-  for (const [le, n] of h.buckets) if (n >= want && h.count > 0) return le === '+Inf' ? Infinity : Number(le);
-  return NaN;
-}
-
+/** The writer histograms of the instance at `url` (its /metrics). */
 export async function scrape(url: string): Promise<Record<string, HistogramSnapshot>> {
-  const res = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(10_000) });
-  if (!res.ok) throw new Error(`${url}/metrics answered ${res.status}`);
-  return parseHistograms(await res.text());
+  return histogramsOf(await scrapePromText(`${url}/metrics`, 10_000), WRITER_HISTOGRAMS);
 }

@@ -7,7 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PinstateConfig } from '../config/types.js';
-import { parseInteger } from '../cli/args.js';
+import { parseInteger } from '../config/integer.js';
 import { ValidationError } from '../errors.js';
 import { produceBacklog } from './backlog.js';
 import type { BenchIo } from './bench.js';

@@ -3,6 +3,7 @@
  * (`--rf-min: expected an integer, got "x"`), so main exits 2. Pure.
  */
 import { parseDuration } from '../config/duration.js';
+import { parseInteger } from '../config/integer.js';
 import { parsePlacementState, type PlacementState } from '../domain/placement-state.js';
 import { PinstateError, ValidationError } from '../errors.js';
 
@@ -11,13 +12,7 @@ export function collect(value: string, previous: string[] | undefined): string[]
   return [...(previous ?? []), value];
 }
 
-export function parseInteger(value: string | undefined, flag: string, min = Number.MIN_SAFE_INTEGER): number | undefined {
-  if (value === undefined) return undefined;
-  if (!/^-?\d{1,15}$/.test(value.trim())) throw new ValidationError('INVALID_FIELD', flag, `expected an integer, got ${JSON.stringify(value)}`);
-  const n = Number(value.trim());
-  if (n < min) throw new ValidationError('INVALID_FIELD', flag, `must be at least ${min}, got ${n}`);
-  return n;
-}
+export { parseInteger };
 
 /** `--meta k=v` (repeatable) → an object; the key is everything before the first "=". */
 export function parseMeta(pairs: readonly string[] | undefined, flag = '--meta'): Record<string, string> | undefined {

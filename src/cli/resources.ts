@@ -2,6 +2,7 @@
 import { createPinProducer, type PinProducer } from '../../producers/index.js';
 import { createStore, type PinStore } from '../store/store.js';
 import type { CliContext } from './context.js';
+import { sleep } from '../sleep.js';
 
 export async function withStore<T>(ctx: CliContext, fn: (store: PinStore) => Promise<T>): Promise<T> {
   const config = ctx.config();
@@ -31,6 +32,6 @@ export async function waitUntil(check: () => Promise<boolean>, timeoutMs: number
   for (;;) {
     if (await check()) return true;
     if (Date.now() >= deadline) return false;
-    await new Promise((r) => setTimeout(r, everyMs));
+    await sleep(everyMs);
   }
 }

@@ -9,6 +9,12 @@ import type { KafkaConfig } from '../config/types.js';
 import type { Logger } from '../log.js';
 import { silentLogger } from '../log.js';
 
+/**
+ * The client types the layers above hold (a shared client, an admin for offsets and health). They
+ * pass through here so that kafkajs itself is imported only at the edge; see CONTRIBUTING.md.
+ */
+export type { Admin as KafkaAdmin, Kafka } from 'kafkajs';
+
 const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [KafkaLogLevel.ERROR]: 'error',
   [KafkaLogLevel.WARN]: 'warn',

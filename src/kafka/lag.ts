@@ -1,6 +1,7 @@
 /** Consumer-group lag from the broker's own view: committed offsets vs. high watermarks. */
 import type { Admin } from 'kafkajs';
 import { PinstateError } from '../errors.js';
+import { sleep } from '../sleep.js';
 
 export interface PartitionLag {
   readonly topic: string;
@@ -34,6 +35,6 @@ export async function waitForGroupCaughtUp(admin: Admin, groupId: string, topics
     const behind = lag.reduce((n, p) => n + p.lag, 0n);
     if (behind === 0n) return;
     if (Date.now() > deadline) throw new PinstateError('INTERNAL', `group ${groupId} still ${behind} messages behind after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, pollMs));
+    await sleep(pollMs);
   }
 }

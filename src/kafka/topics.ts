@@ -7,6 +7,7 @@ import type { Admin, ITopicConfig } from 'kafkajs';
 import type { KafkaConfig } from '../config/types.js';
 import { PinstateError } from '../errors.js';
 import { dlqTopic } from './client.js';
+import { sleep } from '../sleep.js';
 
 export interface TopicPlan {
   readonly topic: string;
@@ -89,6 +90,6 @@ async function waitForMetadata(admin: Admin, topics: string[], timeoutMs = 30_00
       if (Date.now() > deadline) throw err;
     }
     if (Date.now() > deadline) throw new PinstateError('KAFKA_UNAVAILABLE', `topics ${topics.join(', ')} have no leaders after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
   }
 }

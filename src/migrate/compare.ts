@@ -12,7 +12,7 @@
  */
 import type { ClusterPin } from '../cluster/index.js';
 import { CidHashSet } from './hash-set.js';
-import { VerifyTally, type FieldDiff, type VerifyReport } from './pin-diff.js';
+import { VerifyTally, type FieldDiff, type VerifyReport } from '../cluster/pin-diff.js';
 
 /** One item of the expected side: a pin, or a record that could not be read as one. */
 export type ExpectedItem =

@@ -20,7 +20,7 @@ import { PinstateError } from '../errors.js';
 import { comparePinsets, type ActualSide, type Issue } from './compare.js';
 import { dualWriteState, type Routing } from './dual-write.js';
 import { fileCheckpointStore, initialMigrationState, MIGRATION_PHASES, type MigrationCheckpointStore, type MigrationPhase, type MigrationState } from './migration-state.js';
-import type { VerifyReport } from './pin-diff.js';
+import type { VerifyReport } from '../cluster/pin-diff.js';
 
 export interface MigratorOptions {
   /** Where phase state is kept. Default: a JSON file at `checkpointPath`. */

@@ -5,7 +5,7 @@
  * active member while this happens (Kafka refuses otherwise).
  */
 import { readFileSync } from 'node:fs';
-import type { Admin } from 'kafkajs';
+import type { KafkaAdmin as Admin } from '../kafka/client.js';
 import { ValidationError } from '../errors.js';
 
 export type ReplayStart =

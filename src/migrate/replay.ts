@@ -5,7 +5,7 @@
  * deterministic write times: the new keyspace ends up with the rows the live one has (for the
  * part of the log still retained; see docs/migration.md on retention).
  */
-import type { Admin, Kafka } from 'kafkajs';
+import type { KafkaAdmin as Admin, Kafka } from '../kafka/client.js';
 import { createWriter, type Writer } from '../../consumers/writer/writer.js';
 import type { PinstateConfig } from '../config/types.js';
 import { PinstateError } from '../errors.js';
@@ -16,6 +16,7 @@ import { createRegistry, writerMetrics } from '../metrics.js';
 import { applySchema } from '../store/migrate.js';
 import { createStore } from '../store/store.js';
 import { setReplayStart, type ReplayStart } from './replay-start.js';
+import { sleep } from '../sleep.js';
 
 export interface ReplayOptions {
   readonly config: PinstateConfig;
@@ -136,7 +137,7 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayReport> {
         stageDone = lagOf(stageTargets, at) === 0n;
         if (options.signal?.aborted || (stageDone && (stage === 'intents' || options.untilCaughtUp))) break;
         if (writer.state === 'failed') throw new PinstateError('INTERNAL', 'the replay writer failed; see the log');
-        await new Promise((r) => setTimeout(r, options.pollMs ?? 1000));
+        await sleep(options.pollMs ?? 1000);
       }
       await writer.stop();
       writer = undefined;

@@ -10,7 +10,7 @@
  *   - `DelegatesSource` (Pinning Services API `delegates`): `multiaddrsOf(peers)`.
  */
 import { randomBytes } from 'node:crypto';
-import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import type { Consumer, EachBatchPayload, Kafka } from '../kafka/kafkajs-types.js';
 import { decodePeerHeartbeat } from '../codec/index.js';
 import type { KafkaConfig } from '../config/types.js';
 import { PinstateError } from '../errors.js';

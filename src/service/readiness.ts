@@ -4,8 +4,8 @@
  * Checks talk to the servers directly (no retries), are bounded by a timeout and shared by
  * concurrent callers for `cacheMs`, so probes cannot pile up on a struggling server.
  */
-import type { Admin, Kafka } from 'kafkajs';
-import type { ReadinessCheck, ReadinessProbe, ReadinessReport } from '../api/deps.js';
+import type { KafkaAdmin as Admin, Kafka } from '../kafka/client.js';
+import type { ReadinessCheck, ReadinessProbe, ReadinessReport } from '../readiness-report.js';
 import type { CqlSession } from '../store/session.js';
 
 /** What readiness reads from a writer. */

@@ -19,6 +19,7 @@ import type { Logger } from '../log.js';
 import { silentLogger } from '../log.js';
 import { replicationClause } from './migrate.js';
 import { openSession, type CqlSession } from './session.js';
+import { sleep } from '../sleep.js';
 
 export type ReplicationAction = 'rebuild' | 'repair' | 'cleanup';
 
@@ -143,7 +144,7 @@ async function waitForSchemaAgreement(session: CqlSession, timeoutMs: number): P
   for (;;) {
     if (await metadata.checkSchemaAgreement()) return true;
     if (Date.now() > deadline) return false;
-    await new Promise((r) => setTimeout(r, 200));
+    await sleep(200);
   }
 }
 

@@ -10,6 +10,7 @@ import type { ScyllaConfig } from '../config/types.js';
 import { PinstateError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { silentLogger } from '../log.js';
+import { retry } from '../retry.js';
 
 const { Client, policies, auth, types } = cassandra;
 
@@ -86,13 +87,8 @@ export function toDbError(err: unknown): PinstateError {
   return new PinstateError('INTERNAL', `database: ${message}`, { cause: err });
 }
 
-export function backoffDelayMs(attempt: number, minMs: number, maxMs: number): number {
-  const exp = Math.min(maxMs, minMs * 2 ** attempt);
-  // Full jitter keeps retries of many writers from arriving together.
-  return Math.max(minMs, Math.round(exp / 2 + (Math.random() * exp) / 2));
-}
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+/** Kept for the writer until it retries through src/retry.ts itself. */
+export { backoffDelayMs } from '../retry.js';
 
 export interface SessionOptions {
   readonly config: ScyllaConfig;
@@ -159,6 +155,8 @@ export function connectFailure(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
 /** Opens a session; fails with DB_UNAVAILABLE (naming the hosts) when no host answers. */
 export async function openSession(options: SessionOptions): Promise<CqlSession> {
   const { config } = options;
@@ -174,21 +172,31 @@ export async function openSession(options: SessionOptions): Promise<CqlSession> 
   const { numRetries, minRetryDelayMs, maxRetryDelayMs } = config.retryPolicy;
 
   async function withRetry<T>(what: string, idempotent: boolean, fn: () => Promise<T>): Promise<T> {
-    for (let attempt = 0; ; attempt++) {
-      const started = performance.now();
-      inFlight++;
-      try {
-        const result = await fn();
-        if (config.traceQueries) logger.info({ query: what, ms: +(performance.now() - started).toFixed(3), attempt }, 'cql query');
-        return result;
-      } catch (err: unknown) {
-        const retry = idempotent && attempt < numRetries && isRetryableDbError(err);
-        logger[retry ? 'warn' : 'error']({ query: what, attempt, err: err instanceof Error ? err.message : String(err) }, retry ? 'cql retry' : 'cql failed');
-        if (!retry) throw toDbError(err);
-        await sleep(backoffDelayMs(attempt, minRetryDelayMs, maxRetryDelayMs));
-      } finally {
-        inFlight--;
-      }
+    try {
+      return await retry(
+        async (attempt) => {
+          const started = performance.now();
+          inFlight++;
+          try {
+            const result = await fn();
+            if (config.traceQueries) logger.info({ query: what, ms: +(performance.now() - started).toFixed(3), attempt }, 'cql query');
+            return result;
+          } finally {
+            inFlight--;
+          }
+        },
+        {
+          // A non-idempotent request is never sent twice.
+          retries: idempotent ? numRetries : 0,
+          minDelayMs: minRetryDelayMs,
+          maxDelayMs: maxRetryDelayMs,
+          shouldRetry: isRetryableDbError,
+          onRetry: (err, attempt) => logger.warn({ query: what, attempt, err: errorText(err) }, 'cql retry'),
+        },
+      );
+    } catch (err: unknown) {
+      logger.error({ query: what, err: errorText(err) }, 'cql failed');
+      throw toDbError(err);
     }
   }
 

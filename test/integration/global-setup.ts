@@ -28,6 +28,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import type { TestProject } from 'vitest/node';
 import { portOpen } from '../../src/service/local-stack.js';
 import { endpointsFromEnv, readSecureEndpoints, secureStackFile, type SecureEndpoints, type SecureStack, type StackEndpoints } from '../support/env.js';
+import { sleep } from '../../src/sleep.js';
 
 const STACK_SH = fileURLToPath(new URL('../../tools/local-stack/stack.sh', import.meta.url));
 const IPFS_SH = fileURLToPath(new URL('../../tools/ipfs/ipfs.sh', import.meta.url));
@@ -63,7 +64,7 @@ async function retry<T>(what: string, fn: () => Promise<T>): Promise<T> {
       if (Date.now() > deadline) {
         throw new Error(`${what} not ready after ${READY_TIMEOUT_MS / 1000} s: ${err instanceof Error ? err.message : String(err)}`);
       }
-      await new Promise((r) => setTimeout(r, 1_000));
+      await sleep(1_000);
     }
   }
 }

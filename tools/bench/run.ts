@@ -1,10 +1,10 @@
 /**
  * Runs `pinstate bench` on its own: `node --import tsx tools/bench/run.ts [--config FILE] <bench options>`.
- * The same command as `pinstate bench` (src/bench/cli.ts), without the rest of the CLI.
+ * The same command as `pinstate bench` (src/cli/commands/bench.ts), without the rest of the CLI.
  */
 import { Command } from 'commander';
 import { createCliContext, processIo } from '../../src/cli/context.js';
-import { registerBenchCommand } from '../../src/bench/cli.js';
+import { registerBenchCommand } from '../../src/cli/commands/bench.js';
 
 let configFile: string | undefined;
 const ctx = createCliContext(processIo(), () => configFile);

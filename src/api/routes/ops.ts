@@ -1,5 +1,5 @@
 /** Operational routes: liveness, readiness, Prometheus metrics and the OpenAPI document. */
-import type { ApiApp } from '../app.js';
+import type { ApiApp } from '../api-app.js';
 import type { ApiDeps } from '../deps.js';
 import { openApiDocument } from '../openapi.js';
 

@@ -4,7 +4,7 @@ import { validatePeerId } from '../../domain/pin.js';
 import { parsePlacementState, type PlacementState } from '../../domain/placement-state.js';
 import { ValidationError } from '../../errors.js';
 import type { StoredPin } from '../../store/reads.js';
-import type { ApiApp } from '../app.js';
+import type { ApiApp } from '../api-app.js';
 import type { ApiDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
 import { ndjsonStream } from '../ndjson.js';

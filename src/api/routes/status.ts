@@ -6,7 +6,7 @@
 import { parseCid } from '../../domain/cid.js';
 import { pinStatus } from '../../allocator/pin-status.js';
 import type { ReplicationDefaults } from '../../allocator/decision.js';
-import type { ApiApp } from '../app.js';
+import type { ApiApp } from '../api-app.js';
 import type { ApiDeps } from '../deps.js';
 import { checkQuery } from './reads.js';
 

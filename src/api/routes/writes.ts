@@ -7,7 +7,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { validateOpId } from '../../../producers/index.js';
 import { parseCid } from '../../domain/cid.js';
 import { validatePeers, validatePinSpec } from '../../domain/pin.js';
-import type { ApiApp } from '../app.js';
+import type { ApiApp } from '../api-app.js';
 import { requireToken } from '../auth.js';
 import { parseJsonObject, parsePinRequest, parsePlacementRequest } from '../body.js';
 import type { ApiDeps } from '../deps.js';

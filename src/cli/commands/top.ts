@@ -3,24 +3,13 @@
  * lag, apply latency, DLQ counts, API rate and health. Plain ANSI; `--once` prints one frame.
  */
 import type { Command } from 'commander';
-import { PinstateError, ValidationError } from '../../errors.js';
+import { ValidationError } from '../../errors.js';
 import { parseDurationFlag } from '../args.js';
 import { act, EXIT, type ExitCode, type RunContext } from '../context.js';
-import { parsePromText, type Sample } from '../top/prom-text.js';
+import { scrapePromText, type Sample } from '../../prom-text.js';
 import { renderTop, topView } from '../top/view.js';
 
 const CLEAR = '\x1b[2J\x1b[H';
-
-async function scrape(url: string): Promise<Sample[]> {
-  let res: Response;
-  try {
-    res = await fetch(url, { signal: AbortSignal.timeout(5_000) });
-  } catch (err: unknown) {
-    throw new PinstateError('INTERNAL', `cannot read ${url}: ${err instanceof Error ? err.message : String(err)}`);
-  }
-  if (!res.ok) throw new PinstateError('INTERNAL', `${url} answered ${res.status}`);
-  return parsePromText(await res.text());
-}
 
 function defaultUrl(ctx: RunContext): string {
   try {
@@ -54,7 +43,7 @@ export function registerTopCommand(program: Command, ctx: RunContext): void {
           stopped = true;
         });
         for (;;) {
-          const samples = await scrape(url);
+          const samples = await scrapePromText(url);
           const at = Date.now();
           const frame = renderTop(topView(samples, before?.samples, before === undefined ? 0 : (at - before.at) / 1000), url, new Date(at));
           if (opts.once) {

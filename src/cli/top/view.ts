@@ -2,7 +2,7 @@
  * What `pinstate top` shows, computed from two scrapes of /metrics (rates and latencies over the
  * interval between them; cumulative figures when there is only one). Pure.
  */
-import { bucketDelta, buckets, quantile, sum, sumBy, type Sample } from './prom-text.js';
+import { bucketDelta, buckets, quantile, sum, sumBy, type Sample } from '../../prom-text.js';
 
 export interface TopView {
   readonly writerState: string;

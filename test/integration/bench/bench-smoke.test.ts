@@ -6,7 +6,7 @@
  */
 import { Writable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
-import { benchAction } from '../../../src/bench/cli.js';
+import { benchAction } from '../../../src/cli/commands/bench.js';
 import { readRunLog } from '../../../src/bench/run-log.js';
 import { REQUIRED_KEYS, summarize } from '../../../src/bench/summary.js';
 import type { CliContext } from '../../../src/cli/context.js';

@@ -10,6 +10,7 @@ import { cidV1, peerId } from '../../support/cids.js';
 import type { TestPipeline } from '../../support/kafka.js';
 import { runCli, startCli } from '../../unit/cli/capture.js';
 import { pipeline, until, writeCliConfig } from './helpers.js';
+import { sleep } from '../../../src/sleep.js';
 import { loadMigrations } from '../../../src/store/migrate.js';
 
 /** The schema version a fresh keyspace reaches: the newest migration in scylla/. */
@@ -144,7 +145,7 @@ describe('pinstate commands on the real stack', () => {
       await producer.disconnect();
     }
     await until('expiring pin applied', () => pinJsonOf(expiring));
-    await new Promise((r) => setTimeout(r, 1_600));
+    await sleep(1_600);
     const r = await cli('sweep-ttl', '--once', '--json');
     expect(r.code).toBe(0);
     expect(JSON.parse(r.out)).toMatchObject({ expired: 1 });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { PinstateConfig } from '../../../src/config/types.js';
 import { freshPipeline, type TestPipeline } from '../../support/kafka.js';
 import { rawConfigOf } from '../../support/process.js';
+import { sleep } from '../../../src/sleep.js';
 
 /** The test config as a file for `--config`, with the API on a free port and a fast TTL sweep. */
 export function writeCliConfig(config: PinstateConfig, extra: Record<string, unknown> = {}): string {
@@ -26,7 +27,7 @@ export async function until<T>(what: string, probe: () => Promise<T | undefined>
       last = err;
     }
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last === undefined ? '' : `: ${last instanceof Error ? last.message : JSON.stringify(last)}`}`);
-    await new Promise((r) => setTimeout(r, everyMs));
+    await sleep(everyMs);
   }
 }
 
@@ -58,7 +59,7 @@ export async function pipeline(prefix: string, overrides: Record<string, unknown
       return await freshPipeline(prefix, overrides);
     } catch (err: unknown) {
       if (attempt >= 3 || !(err instanceof Error && err.name.startsWith('KafkaJS'))) throw err;
-      await new Promise((r) => setTimeout(r, 1_000 * attempt));
+      await sleep(1_000 * attempt);
     }
   }
 }

@@ -19,6 +19,7 @@ import { createRegistry } from '../../../src/metrics.js';
 import { uniqueName } from '../../support/env.js';
 import { cidV0, cidV1, peerId } from '../../support/cids.js';
 import { createTopics, deleteTopics, freshKafkaConfig, rawKafka, readAll } from '../producers/kafka-helpers.js';
+import { sleep } from '../../../src/sleep.js';
 
 const A = peerId('follower-A');
 const B = peerId('follower-B');
@@ -28,7 +29,7 @@ async function until(what: string, check: () => boolean, timeoutMs = 60_000): Pr
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
+    await sleep(50);
   }
 }
 

@@ -1,12 +1,12 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClusterState } from '../../../src/adapter/cluster-state.js';
-import { createFileClusterState } from '../../../src/adapter/file-state.js';
+import { createFileClusterState } from '../../../src/migrate/file-state.js';
 import { parseApiPin, type ClusterPin } from '../../../src/cluster/index.js';
 import { writeSyntheticExport } from '../../../src/migrate/generate-export.js';
 import { fileCheckpointStore } from '../../../src/migrate/migration-state.js';
 import { createMigrator } from '../../../src/migrate/migrator.js';
-import { verifyFile } from '../../../src/migrate/verify-command.js';
+import { verifyFile } from '../../../src/cli/migrate/verify-command.js';
 import { freshStore, type TestKeyspace } from '../../support/store.js';
 import { tempDir } from './helpers.js';
 

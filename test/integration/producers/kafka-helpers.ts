@@ -6,6 +6,7 @@ import type { KafkaConfig } from '../../../src/config/types.js';
 import { plannedTopics, ensureTopics } from '../../../src/kafka/topics.js';
 import { testConfig } from '../../support/store.js';
 import { kafkaBrokers, uniqueName } from '../../support/env.js';
+import { sleep } from '../../../src/sleep.js';
 
 /** A Kafka config whose topic names are fresh for this test file. */
 export function freshKafkaConfig(prefix: string): KafkaConfig {
@@ -48,7 +49,7 @@ export async function deleteTopics(admin: Admin, config: KafkaConfig, groups: re
           failures.push(`${topic}: ${text}`);
           break;
         }
-        await new Promise((r) => setTimeout(r, 300));
+        await sleep(300);
       }
     }
   }

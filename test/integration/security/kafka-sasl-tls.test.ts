@@ -12,6 +12,7 @@ import { createKafka } from '../../../src/kafka/client.js';
 import { ensureTopics, plannedTopics } from '../../../src/kafka/topics.js';
 import { uniqueName } from '../../support/env.js';
 import { describeSecure, secure, secureConfig, skipReason, untrustedCa } from './helpers.js';
+import { sleep } from '../../../src/sleep.js';
 
 let config: PinstateConfig;
 let kafka: Kafka;
@@ -80,7 +81,7 @@ describeSecure(`Kafka with SASL/PLAIN and TLS${skipReason}`, () => {
         break;
       } catch (err: unknown) {
         if (attempt >= 5 || !(err instanceof Error && err.name.startsWith('KafkaJS'))) throw err;
-        await new Promise((r) => setTimeout(r, 500 * attempt));
+        await sleep(500 * attempt);
       }
     }
     const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });

@@ -9,6 +9,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { packageRoot } from '../../../src/paths.js';
+import { sleep } from '../../../src/sleep.js';
 
 const run = promisify(execFile);
 const { Client, policies, types } = cassandra;
@@ -66,7 +67,7 @@ export async function cluster(...args: string[]): Promise<string> {
     } catch (err: unknown) {
       if (attempt >= 2) throw err;
       process.stderr.write(`multidc: cluster.sh ${args.join(' ')} failed (${err instanceof Error ? err.message.split('\n').slice(0, 2).join(' ') : String(err)}); retrying\n`);
-      await new Promise((r) => setTimeout(r, 3000));
+      await sleep(3000);
     }
   }
 }
@@ -223,7 +224,7 @@ export async function ensureSchemaAgreement(timeoutMs = 60_000): Promise<number[
         }
         return odd;
       }
-      await new Promise((r) => setTimeout(r, 1000));
+      await sleep(1000);
     }
   } finally {
     await probe.close();

@@ -28,7 +28,8 @@ import { toIntent, type Run } from '../../../tools/chaos/run-support.js';
 import type { Child } from '../../support/process.js';
 import { DC1_HOSTS, DC2_HOSTS, ensureSchemaAgreement } from './cluster.js';
 
-export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+import { sleep } from '../../../src/sleep.js';
+export { sleep };
 
 export const kafkaBrokers = (): string[] => (process.env['PINSTATE_MULTIDC_KAFKA'] ?? process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(',').map((s) => s.trim()).filter(Boolean);
 

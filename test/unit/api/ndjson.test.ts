@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ndjsonStream } from '../../../src/api/ndjson.js';
+import { sleep } from '../../../src/sleep.js';
 
 function counting(total = Number.POSITIVE_INFINITY): { source: AsyncGenerator<number>; pulled: () => number; returned: () => boolean } {
   let pulled = 0;
@@ -24,14 +25,14 @@ describe('NDJSON streams', () => {
   it('pulls from an endless source only as the reader reads (bounded memory)', async () => {
     const c = counting();
     const reader = ndjsonStream(c.source, (n) => ({ n, pad: 'x'.repeat(100) })).getReader();
-    await new Promise((r) => setTimeout(r, 20));
+    await sleep(20);
     expect(c.pulled()).toBe(0);
     const first = await reader.read();
     expect(first.done).toBe(false);
     const afterOne = c.pulled();
     expect(afterOne).toBeGreaterThan(0);
     expect(afterOne).toBeLessThan(200); // about one 16 KiB chunk
-    await new Promise((r) => setTimeout(r, 20));
+    await sleep(20);
     expect(c.pulled()).toBe(afterOne);
     await reader.cancel();
     expect(c.returned()).toBe(true);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Counter, Gauge, Histogram } from 'prom-client';
 import { createRegistry } from '../../../src/metrics.js';
-import { bucketDelta, buckets, parsePromText, quantile, sum } from '../../../src/cli/top/prom-text.js';
+import { bucketDelta, buckets, parsePromText, quantile, sum } from '../../../src/prom-text.js';
 import { renderTop, topView } from '../../../src/cli/top/view.js';
 import { writerMetrics } from '../../../src/metrics.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Readable } from 'node:stream';
-import { createFileClusterState } from '../../../src/adapter/file-state.js';
+import { createFileClusterState } from '../../../src/migrate/file-state.js';
 import { parseApiPin } from '../../../src/cluster/index.js';
 import { NotFoundError } from '../../../src/errors.js';
 import { fixture } from './helpers.js';

@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { ClusterPin } from '../../../src/cluster/index.js';
 import { loadCheckpoint } from '../../../src/migrate/checkpoint.js';
-import { exitCodeOf, IMPORT_EXIT } from '../../../src/migrate/import-command.js';
+import { exitCodeOf, IMPORT_EXIT } from '../../../src/cli/migrate/import-command.js';
 import type { ImportSink, SinkResult } from '../../../src/migrate/import-sinks.js';
 import { runImport } from '../../../src/migrate/importer.js';
 import { parseRejectLine } from '../../../src/migrate/rejects.js';

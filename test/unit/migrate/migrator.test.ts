@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createFileClusterState } from '../../../src/adapter/file-state.js';
+import { createFileClusterState } from '../../../src/migrate/file-state.js';
 import { parseApiPin } from '../../../src/cluster/index.js';
 import { createMigrator } from '../../../src/migrate/migrator.js';
 import { memoryCheckpointStore } from '../../../src/migrate/migration-state.js';

@@ -2,7 +2,7 @@ import { PassThrough } from 'node:stream';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { createProgressReporter } from '../../../src/migrate/progress.js';
-import { formatImportReport } from '../../../src/migrate/import-command.js';
+import { formatImportReport } from '../../../src/cli/migrate/import-command.js';
 import type { ImportReport } from '../../../src/migrate/importer.js';
 
 describe('progress and reports', () => {

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { replayStartOf } from '../../../src/migrate/replay-command.js';
+import { replayStartOf } from '../../../src/cli/migrate/replay-command.js';
 import { loadOffsetsFile, parseTimestamp } from '../../../src/migrate/replay-start.js';
 import { defaultReplayGroup } from '../../../src/migrate/replay.js';
 

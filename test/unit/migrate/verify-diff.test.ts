@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseApiPin, type ClusterPin } from '../../../src/cluster/index.js';
 import { comparePinsets, type ExpectedItem, type Issue } from '../../../src/migrate/compare.js';
 import { CidHashSet } from '../../../src/migrate/hash-set.js';
-import { diffPins, VerifyTally } from '../../../src/migrate/pin-diff.js';
+import { diffPins, VerifyTally } from '../../../src/cluster/pin-diff.js';
 import { memoryState } from './helpers.js';
 
 const PEER_A = '12D3KooWFBFCDQzAkQSwPZLV883pKdsmb6urQ3sMjfJHUxn5GCVv';

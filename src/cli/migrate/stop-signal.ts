@@ -2,7 +2,7 @@
  * An AbortSignal for "stop gracefully": from main.ts's RunContext.untilStopped() when the context
  * has one (SIGINT/SIGTERM handled once for the whole CLI), else from the process's own signals.
  */
-import type { CliContext } from '../cli/context.js';
+import type { CliContext } from '../context.js';
 
 export interface StopSignal {
   readonly signal: AbortSignal;

@@ -1,17 +1,17 @@
 /**
  * The migration commands without the rest of the CLI, for benchmarks and scripts:
  *
- *   node --import tsx src/migrate/standalone.ts import export.ndjson --direct
+ *   node --import tsx src/cli/migrate/standalone.ts import export.ndjson --direct
  *
  * Same commands, flags and exit codes as `pinstate import|export|verify|replay`. Config from
  * PINSTATE_CONFIG (or --config is not supported here) and the environment, logs on stderr.
  */
 import { CommanderError } from 'commander';
-import type { CliContext } from '../cli/context.js';
-import { loadConfig } from '../config/index.js';
-import type { PinstateConfig } from '../config/types.js';
-import { createLogger, type Logger } from '../log.js';
-import { migrationProgram } from './cli.js';
+import type { CliContext } from '../context.js';
+import { loadConfig } from '../../config/index.js';
+import type { PinstateConfig } from '../../config/types.js';
+import { createLogger, type Logger } from '../../log.js';
+import { migrationProgram } from './register.js';
 
 export function processContext(): CliContext {
   let config: PinstateConfig | undefined;

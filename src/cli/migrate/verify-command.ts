@@ -5,18 +5,18 @@
  * Give the same --rmin/--rmax/--allocs as the import to compare what the import wrote.
  */
 import { createReadStream, statSync } from 'node:fs';
-import { toClusterPin } from '../adapter/cluster-state.js';
-import type { ClusterPin } from '../cluster/index.js';
-import type { CliContext } from '../cli/context.js';
-import { EXIT, type ExitCode } from '../cli/context.js';
-import { NotFoundError } from '../errors.js';
-import type { PinStore } from '../store/store.js';
-import { createStore } from '../store/store.js';
-import { comparePinsets, type ActualSide } from './compare.js';
-import { parseOverrides } from './overrides.js';
-import type { VerifyReport } from './pin-diff.js';
-import { createProgressReporter } from './progress.js';
-import { readImportSource } from './source.js';
+import { toClusterPin } from '../../adapter/cluster-state.js';
+import type { ClusterPin } from '../../cluster/index.js';
+import type { CliContext } from '../context.js';
+import { EXIT, type ExitCode } from '../context.js';
+import { NotFoundError } from '../../errors.js';
+import type { PinStore } from '../../store/store.js';
+import { createStore } from '../../store/store.js';
+import { comparePinsets, type ActualSide } from '../../migrate/compare.js';
+import { parseOverrides } from '../../migrate/overrides.js';
+import type { VerifyReport } from '../../cluster/pin-diff.js';
+import { createProgressReporter } from '../../migrate/progress.js';
+import { readImportSource } from '../../migrate/source.js';
 
 export interface VerifyFlags {
   readonly against?: string;

@@ -4,14 +4,14 @@
  * figures from its log. The action returns its exit code (0 ok, 1 failure, 2 bad options).
  */
 import type { Command } from 'commander';
-import { EXIT, type CliContext, type ExitCode } from '../cli/context.js';
-import { isPinstateError } from '../errors.js';
-import { runBench } from './bench.js';
-import { parseBenchOptions, type RawBenchOptions } from './options.js';
-import { formatJson, formatTable } from './report.js';
-import { readRunLog } from './run-log.js';
-import { runScale, parseScaleOptions, formatScale, type RawScaleOptions } from './scale.js';
-import { summarize } from './summary.js';
+import { EXIT, type CliContext, type ExitCode } from '../context.js';
+import { isPinstateError } from '../../errors.js';
+import { runBench } from '../../bench/bench.js';
+import { parseBenchOptions, type RawBenchOptions } from '../../bench/options.js';
+import { formatJson, formatTable } from '../../bench/report.js';
+import { readRunLog } from '../../bench/run-log.js';
+import { runScale, parseScaleOptions, formatScale, type RawScaleOptions } from '../../bench/scale.js';
+import { summarize } from '../../bench/summary.js';
 
 type RawOptions = RawBenchOptions & RawScaleOptions & { scale?: boolean; summarize?: string };
 

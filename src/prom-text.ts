@@ -1,4 +1,9 @@
-/** A small reader of the Prometheus text exposition format (what /metrics serves). Pure. */
+/**
+ * The one reader of the Prometheus text exposition format (what /metrics serves), for `pinstate
+ * top` and the benchmark: samples, sums, histogram buckets and one quantile rule (PromQL's
+ * histogram_quantile). Pure, apart from scrapePromText.
+ */
+import { PinstateError } from './errors.js';
 
 export interface Sample {
   readonly name: string;
@@ -104,4 +109,16 @@ export function bucketDelta(
 ): Array<{ le: number; count: number }> {
   const old = new Map(before.map((b) => [b.le, b.count]));
   return now.map((b) => ({ le: b.le, count: Math.max(0, b.count - (old.get(b.le) ?? 0)) }));
+}
+
+/** GETs `url` (a /metrics endpoint) and parses it; a PinstateError when it cannot be read. */
+export async function scrapePromText(url: string, timeoutMs = 5_000): Promise<Sample[]> {
+  let res: Response;
+  try {
+    res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+  } catch (err: unknown) {
+    throw new PinstateError('INTERNAL', `cannot read ${url}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  if (!res.ok) throw new PinstateError('INTERNAL', `${url} answered ${res.status}`);
+  return parsePromText(await res.text());
 }

@@ -3,13 +3,13 @@
  * [--group G] [--until-caught-up] [--json]`. Exit codes: 0 done (caught up with
  * --until-caught-up, or stopped by SIGINT/SIGTERM); 1 failure; 2 usage.
  */
-import type { CliContext } from '../cli/context.js';
-import { EXIT, type ExitCode } from '../cli/context.js';
-import { isPinstateError } from '../errors.js';
-import { createProgressReporter } from './progress.js';
+import type { CliContext } from '../context.js';
+import { EXIT, type ExitCode } from '../context.js';
+import { isPinstateError } from '../../errors.js';
+import { createProgressReporter } from '../../migrate/progress.js';
 import { stopSignal } from './stop-signal.js';
-import { runReplay, type ReplayReport } from './replay.js';
-import { loadOffsetsFile, parseTimestamp, type ReplayStart } from './replay-start.js';
+import { runReplay, type ReplayReport } from '../../migrate/replay.js';
+import { loadOffsetsFile, parseTimestamp, type ReplayStart } from '../../migrate/replay-start.js';
 
 export interface ReplayFlags {
   readonly fromBeginning?: boolean;

@@ -5,8 +5,8 @@
  * docs/migration.md — import adds 3, "completed, but some records were rejected".
  */
 import { Command, Option } from 'commander';
-import type { CliContext } from '../cli/context.js';
-import { exportCommand } from './exporter.js';
+import type { CliContext } from '../context.js';
+import { exportCommand } from './export-command.js';
 import { importCommand, type ImportFlags } from './import-command.js';
 import { replayCommand, type ReplayFlags } from './replay-command.js';
 import { verifyCommand, type VerifyFlags } from './verify-command.js';

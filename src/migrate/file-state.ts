@@ -16,9 +16,9 @@ import { createReadStream } from 'node:fs';
 import { formatApiPinLine, type ClusterPin } from '../cluster/index.js';
 import { NotFoundError } from '../errors.js';
 import { parseCid } from '../domain/cid.js';
-import { readImportSource, type SourcePosition } from '../migrate/source.js';
-import type { ClusterState } from './cluster-state.js';
-import { unmarshalInto } from './unmarshal.js';
+import { readImportSource, type SourcePosition } from './source.js';
+import type { ClusterState } from '../adapter/cluster-state.js';
+import { unmarshalInto } from '../adapter/unmarshal.js';
 
 export interface FileClusterState extends ClusterState {
   readonly path: string;

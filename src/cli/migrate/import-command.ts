@@ -5,18 +5,18 @@
  *   a bad record) · 2 usage (bad flags, unreadable FILE, checkpoint of another import) ·
  *   3 finished, but some records were rejected (listed in the reject file).
  */
-import { createPinProducer } from '../../producers/index.js';
-import type { CliContext } from '../cli/context.js';
-import { EXIT } from '../cli/context.js';
-import type { PinstateConfig } from '../config/types.js';
-import { isPinstateError } from '../errors.js';
-import { createKafka } from '../kafka/client.js';
-import { waitForGroupCaughtUp } from '../kafka/lag.js';
-import { createStore } from '../store/store.js';
-import { directSink, kafkaSink, type ImportSink } from './import-sinks.js';
-import { runImport, type ImportReport } from './importer.js';
-import { parseOverrides } from './overrides.js';
-import { createProgressReporter } from './progress.js';
+import { createPinProducer } from '../../../producers/index.js';
+import type { CliContext } from '../context.js';
+import { EXIT } from '../context.js';
+import type { PinstateConfig } from '../../config/types.js';
+import { isPinstateError } from '../../errors.js';
+import { createKafka } from '../../kafka/client.js';
+import { waitForGroupCaughtUp } from '../../kafka/lag.js';
+import { createStore } from '../../store/store.js';
+import { directSink, kafkaSink, type ImportSink } from '../../migrate/import-sinks.js';
+import { runImport, type ImportReport } from '../../migrate/importer.js';
+import { parseOverrides } from '../../migrate/overrides.js';
+import { createProgressReporter } from '../../migrate/progress.js';
 import { stopSignal } from './stop-signal.js';
 
 export const IMPORT_EXIT = { ...EXIT, rejected: 3 } as const;

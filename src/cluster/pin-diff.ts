@@ -6,7 +6,7 @@
  * `user_allocations` is not compared (IPFS Cluster never persists it, pinstate neither) and
  * neither is `mode` (derived from `max_depth`, which is compared).
  */
-import { API_PIN_KEYS, toApiPin, type ApiPinJson, type ClusterPin } from '../cluster/index.js';
+import { API_PIN_KEYS, toApiPin, type ApiPinJson, type ClusterPin } from './index.js';
 
 export const COMPARED_KEYS = API_PIN_KEYS.filter((k) => k !== 'user_allocations' && k !== 'mode');
 export type ComparedKey = (typeof COMPARED_KEYS)[number];
