@@ -94,7 +94,13 @@ export function redactConfig(config: PinstateConfig): PinstateConfig {
     scylla: { ...scylla, password: scylla.password === undefined ? undefined : REDACTED },
     kafka: { ...kafka, sasl: kafka.sasl === undefined ? undefined : { ...kafka.sasl, password: REDACTED } },
     api: { ...api, tokens: api.tokens.map(() => REDACTED) },
+    clusterApi: redactClusterApi(config.clusterApi),
   });
+}
+
+function redactClusterApi(c: PinstateConfig['clusterApi']): PinstateConfig['clusterApi'] {
+  const creds = c.basicAuthCredentials;
+  return { ...c, basicAuthCredentials: creds === null ? null : Object.fromEntries(Object.keys(creds).map((user) => [user, REDACTED])) };
 }
 
 function readConfigFile(file: string, fromVariable: boolean): unknown {

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { formatDuration, tryParseDuration } from './duration.js';
+import { clusterApiSchema, toClusterApiConfig } from './cluster-api-config.js';
 import type { Backend, Consistency, LogLevel, PinstateConfig, Replication, SerialConsistency, TlsConfig } from './types.js';
 
 export const CONSISTENCIES = ['ANY', 'ONE', 'TWO', 'THREE', 'QUORUM', 'ALL', 'LOCAL_QUORUM', 'EACH_QUORUM', 'LOCAL_ONE'] as const satisfies readonly Consistency[];
@@ -230,6 +231,7 @@ export const configFileSchema = object({
   kafka: kafkaSchema,
   writer: writerSchema,
   api: apiSchema,
+  cluster_api: clusterApiSchema,
   ttl: ttlSchema,
   log_level: caseInsensitiveEnum(LOG_LEVELS, lower).prefault('info'),
 });
@@ -258,7 +260,7 @@ export interface ConfigIssue {
 export type ConfigValidation = { readonly ok: true; readonly config: PinstateConfig } | { readonly ok: false; readonly issues: readonly ConfigIssue[] };
 
 /** Keys whose values are secrets: their values never appear in messages. */
-const SECRET_PATHS = ['scylladb.password', 'kafka.sasl.password', 'api.tokens'];
+const SECRET_PATHS = ['scylladb.password', 'kafka.sasl.password', 'api.tokens', 'cluster_api.basic_auth_credentials'];
 
 export function isSecretPath(path: string): boolean {
   return SECRET_PATHS.some((p) => path === p || path.startsWith(`${p}.`) || path.startsWith(`${p}[`));
@@ -447,6 +449,7 @@ function toConfig(file: ParsedConfigFile): PinstateConfig {
       heartbeatIntervalMs: w.heartbeat_interval,
     },
     api: { host: a.host, port: a.port, tokens: [...a.tokens], maxBodyBytes: a.max_body_bytes },
+    clusterApi: toClusterApiConfig(file.cluster_api),
     ttl: { sweepIntervalMs: file.ttl.sweep_interval },
     logLevel: file.log_level,
   };

@@ -4,6 +4,9 @@
  * the raw file. Each field's comment names its JSON key and default.
  */
 
+import type { ClusterApiConfig } from './cluster-api-config.js';
+export type { ClusterApiConfig } from './cluster-api-config.js';
+
 export type Consistency = 'ANY' | 'ONE' | 'TWO' | 'THREE' | 'QUORUM' | 'ALL' | 'LOCAL_QUORUM' | 'EACH_QUORUM' | 'LOCAL_ONE';
 export type SerialConsistency = 'SERIAL' | 'LOCAL_SERIAL';
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
@@ -152,6 +155,8 @@ export interface PinstateConfig {
   readonly kafka: KafkaConfig;
   readonly writer: WriterConfig;
   readonly api: ApiConfig;
+  /** `cluster_api`: the IPFS Cluster REST API listener (src/config/cluster-api-config.ts). */
+  readonly clusterApi: ClusterApiConfig;
   readonly ttl: TtlConfig;
   /** `log_level`, default "info"; env PINSTATE_LOG_LEVEL. */
   readonly logLevel: LogLevel;

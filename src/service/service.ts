@@ -8,6 +8,7 @@ import { createPinProducer, type PinProducer } from '../../producers/index.js';
 import { createWriter, type Writer } from '../../consumers/writer/writer.js';
 import { createApp } from '../api/app.js';
 import { listen, type ListeningServer } from '../api/server.js';
+import { startClusterApi, type RunningClusterApi } from '../api/cluster/start.js';
 import type { PinstateConfig } from '../config/types.js';
 import { createKafka } from '../kafka/client.js';
 import type { Logger } from '../log.js';
@@ -21,6 +22,8 @@ import { intentSink, storeSink } from './ttl-sinks.js';
 export interface ServiceParts {
   readonly writer: boolean;
   readonly api: boolean;
+  /** Also serve the IPFS Cluster REST API on cluster_api.http_listen_multiaddress (needs `api`). Default false. */
+  readonly clusterApi?: boolean;
   /** Run the TTL sweeper; `direct` applies Expire ops through the store instead of Kafka. */
   readonly sweeper: false | { readonly direct: boolean; readonly intervalMs?: number; /** Default true; false: only sweepOnce(). */ readonly auto?: boolean };
 }
@@ -36,6 +39,7 @@ export interface RunningService {
   readonly store: PinStore;
   readonly writer: Writer | undefined;
   readonly api: ListeningServer | undefined;
+  readonly clusterApi: RunningClusterApi | undefined;
   readonly sweeper: TtlLoop | undefined;
   readonly readiness: Readiness;
   /** Resolves with a reason if the writer failed for good (its consumer will not restart). */
@@ -94,11 +98,19 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       closers.push(() => a.close());
     }
 
+    let clusterApi: RunningClusterApi | undefined;
+    if (parts.api && parts.clusterApi === true) {
+      const cluster = await startClusterApi({ config: config.clusterApi, store, producer: producer!, logger });
+      clusterApi = cluster;
+      closers.push(() => cluster.server.close());
+    }
+
     let closing: Promise<boolean> | undefined;
     return {
       store,
       writer,
       api,
+      clusterApi,
       sweeper,
       readiness,
       failed,
