@@ -33,7 +33,7 @@ export function runCtl(args: readonly string[], env: NodeJS.ProcessEnv = {}): Pr
   return new Promise((resolve, reject) => {
     execFile(clusterCtlPath(), [...args], { encoding: 'utf8', timeout: 60_000, env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...env } }, (err, stdout, stderr) => {
       if (err !== null && typeof err.code !== 'number') {
-        reject(err);
+        reject(new Error(`ipfs-cluster-ctl did not run: ${err.message}`));
         return;
       }
       resolve({ code: err === null ? 0 : (err.code as number), stdout, stderr });

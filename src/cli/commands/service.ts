@@ -72,7 +72,7 @@ export function registerServiceCommands(program: Command, ctx: RunContext): void
 
   program
     .command('api')
-    .description('Only the HTTP API (reads from the database, writes as Kafka intents)')
+    .description('Only the HTTP API and the IPFS Cluster REST API (reads from the database, writes as Kafka intents)')
     .action(
       act(ctx, async (): Promise<ExitCode> => {
         const config = ctx.config();
