@@ -13,6 +13,7 @@ import { errorResponse } from './errors.js';
 import { apiMetrics } from './metrics.js';
 import { registerOpsRoutes } from './routes/ops.js';
 import { registerReadRoutes } from './routes/reads.js';
+import { registerStatusRoutes } from './routes/status.js';
 import { registerWriteRoutes } from './routes/writes.js';
 
 export type ApiEnv = { Variables: { requestId: string; log: Logger } };
@@ -48,6 +49,7 @@ export function createApp(deps: ApiDeps): ApiApp {
 
   registerOpsRoutes(app, deps);
   registerReadRoutes(app, deps);
+  registerStatusRoutes(app, deps);
   registerWriteRoutes(app, deps);
 
   app.notFound((c) => c.json({ error: { code: 'NOT_FOUND', field: null, message: `no route for ${c.req.method} ${c.req.path}` } }, 404));

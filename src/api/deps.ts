@@ -1,5 +1,7 @@
 /** What the HTTP API is built from: narrow views of the store and the producer SDK, all injected. */
 import type { PinProducer } from '../../producers/index.js';
+import type { ReplicationDefaults } from '../allocator/decision.js';
+import type { PeerView } from '../peers/peer-table.js';
 import type { ApiConfig } from '../config/types.js';
 import type { Logger } from '../log.js';
 import type { Registry } from '../metrics.js';
@@ -41,4 +43,8 @@ export interface ApiDeps {
   readonly logger?: Logger;
   /** Runs before each /metrics scrape (refreshes gauges read from the driver's state). */
   readonly beforeScrape?: () => void | Promise<void>;
+  /** The peer registry, for GET /pins/{cid}/status (liveness, `remote` peers). Optional. */
+  readonly peers?: { snapshot(): readonly PeerView[] };
+  /** allocator.default_replication_factor_min/max, for status summaries of rf-0 pins. */
+  readonly replicationDefaults?: ReplicationDefaults;
 }

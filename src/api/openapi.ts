@@ -61,6 +61,14 @@ const PATHS: Json = {
       responses: { '202': accepted, ...writeErrors },
     },
   },
+  '/pins/{cid}/status': {
+    get: {
+      operationId: 'pinStatus',
+      summary: "The pin's state on every peer (IPFS Cluster's status): pin_queued, pinning, pinned, pin_error with its message, unpin_*, unpinned, remote; plus a summary.",
+      parameters: [cidParam],
+      responses: { '200': { description: 'Status per peer.', content: jsonContent({ type: 'object', properties: { cid: { type: 'string' }, allocations: { type: 'array', items: { type: 'string' } }, peer_map: { type: 'object' }, summary: { type: 'object' } } }) }, '400': errorResponse('Invalid CID.'), '404': errorResponse('Not in the pinset.') },
+    },
+  },
   '/pins/{cid}/placement': {
     put: {
       operationId: 'setPlacement',

@@ -14,6 +14,7 @@ import { produceBacklog } from './backlog.js';
 import { chooseSetting, runCeiling } from './ceiling-run.js';
 import { withOverrides } from './config-file.js';
 import { measureLatency } from './latency.js';
+import { runIpfsClusterPeer } from './ipfs-cluster.js';
 import { runNaive } from './naive.js';
 import type { BenchOptions } from './options.js';
 import { metricsUrl, spawnWriter, stopWriter, waitForDrain, type WriterProcess } from './pipeline.js';
@@ -161,6 +162,11 @@ export async function runBench(baseConfig: PinstateConfig, options: BenchOptions
       step('export: pinstate export as a child process');
       const exp = await measureExport(pipeline.config, { fromSource: options.fromSource, logDir, label });
       log.write('export', { ...exp, vm_hwm_kb: exp.vmHwmKb });
+    }
+    if (options.peer === 'ipfs-cluster') {
+      step(`ipfs-cluster: the same ${options.pins} pins through a single-peer IPFS Cluster's REST API`);
+      const ic = await runIpfsClusterPeer({ pins: options.pins, seed: options.seed, peers, progress: (t) => io.progress(`bench: ${t}`) });
+      log.write('ipfs_cluster', { ...ic });
     }
   } finally {
     if (writer !== undefined) await stopWriter(writer).catch(() => undefined);

@@ -61,6 +61,7 @@ export function registerBenchCommand(program: Command, ctx: CliContext): void {
     .option('--no-export', 'skip the `pinstate export` child process in the read modes')
     .option('--no-writer-metrics', 'run the writer without --http (no histograms in the log; a few MB less RSS)')
     .option('--writer-node-options <opts>', 'Node options for the writer process, e.g. "--max-old-space-size=192"')
+    .option('--peer <kind>', 'also ingest the same pins into a real single-peer IPFS Cluster (ipfs-cluster), built by tools/ipfs')
     .option('--seed <text>', 'workload seed (default "pinstate-bench")')
     .option('--scale', 'scale run: pipeline throughput per step as the store grows (not for CI)')
     .option('--scale-max <n>', 'with --scale: pins at the end (default 10000000)')

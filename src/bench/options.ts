@@ -2,6 +2,7 @@
 import { ValidationError } from '../errors.js';
 import { parseInteger } from '../cli/args.js';
 import { CEILING_SHAPES, type CeilingShape } from './ceiling.js';
+import { PEER_KINDS, type PeerKind } from './ipfs-cluster.js';
 
 export interface BenchOptions {
   /** Pins in the workload (each = UpsertPin + SetDesiredPlacement). Default 100,000. */
@@ -34,6 +35,8 @@ export interface BenchOptions {
   readonly writerMetrics: boolean;
   /** Extra Node options for the writer process. */
   readonly writerNodeOptions: readonly string[];
+  /** A real peer to ingest the same pins into, side by side (`--peer ipfs-cluster`). */
+  readonly peer: PeerKind | undefined;
 }
 
 /** What commander hands the action. */
@@ -54,6 +57,7 @@ export interface RawBenchOptions {
   export?: boolean;
   writerMetrics?: boolean;
   writerNodeOptions?: string;
+  peer?: string;
 }
 
 function parseOverrides(text: string | undefined): Record<string, unknown> {
@@ -76,6 +80,10 @@ export function parseBenchOptions(raw: RawBenchOptions): BenchOptions {
   if (shape !== undefined && !(CEILING_SHAPES as readonly string[]).includes(shape)) {
     throw new ValidationError('INVALID_FIELD', '--ceiling-shape', `expected one of ${CEILING_SHAPES.join(', ')}, got ${JSON.stringify(shape)}`);
   }
+  const peer = raw.peer;
+  if (peer !== undefined && !(PEER_KINDS as readonly string[]).includes(peer)) {
+    throw new ValidationError('INVALID_FIELD', '--peer', `expected one of ${PEER_KINDS.join(', ')}, got ${JSON.stringify(peer)}`);
+  }
   return {
     pins,
     naivePins,
@@ -93,5 +101,6 @@ export function parseBenchOptions(raw: RawBenchOptions): BenchOptions {
     skipExport: raw.export === false,
     writerMetrics: raw.writerMetrics !== false,
     writerNodeOptions: (raw.writerNodeOptions ?? '').split(/\s+/).filter((o) => o !== ''),
+    peer: peer as PeerKind | undefined,
   };
 }

@@ -24,6 +24,7 @@ export function formatTable(s: BenchSummary, logPath: string): string {
     ['pipeline (writer process, from spawn)', n(s.pipeline_pins_per_s), n(s.pipeline_vs_ceiling, 2), n(s.applied.pipeline)],
     ['pipeline (from consumer running)', n(s.pipeline_drain_pins_per_s), n(s.pipeline_drain_pins_per_s / s.ceiling_pins_per_s, 2), '-'],
     ['naive (eachMessage, 1 write/op)', n(s.naive_pins_per_s), n(s.naive_pins_per_s / s.ceiling_pins_per_s, 3), n(s.applied.naive)],
+    ...(s.ipfs_cluster_pins_per_s === null ? [] : [['ipfs-cluster 1.1.0 (1 peer, crdt batching, REST API)', n(s.ipfs_cluster_pins_per_s), n(s.ipfs_cluster_pins_per_s / s.ceiling_pins_per_s, 3), '-']]),
   ]);
   const trials = table([
     ['ceiling sweep (sample pins, same rows)', 'pins/s', 'in flight'],
@@ -32,6 +33,7 @@ export function formatTable(s: BenchSummary, logPath: string): string {
   const other = table([
     ['figure', 'value'],
     ['pipeline vs naive', `${n(s.pipeline_vs_naive, 1)}x`],
+    ...(s.pinstate_vs_ipfs_cluster === null ? [] : [['pinstate vs ipfs-cluster (pipeline ÷ ipfs-cluster)', `${n(s.pinstate_vs_ipfs_cluster, 2)}x`]]),
     [`latency p50 / p95 / p99 / max at ${n(s.offered_pins_per_s)} pins/s`, `${n(s.latency_ms.p50, 1)} / ${n(s.latency_ms.p95, 1)} / ${n(s.latency_ms.p99, 1)} / ${n(s.latency_ms.max, 1)} ms`],
     ['latency ops (lost)', `${n(s.latency_ops)} (${n(s.latency_lost)})`],
     ['get p50 / p99', `${n(s.get_p50_ms, 2)} / ${n(s.get_p99_ms, 2)} ms`],

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { packageRoot } from '../paths.js';
 
 /** The phases a run writes, in the order they happen. */
-export const LOG_PHASES = ['run', 'setup', 'ceiling_trial', 'ceiling', 'backlog', 'pipeline', 'latency', 'naive', 'reads', 'export', 'scale_step', 'partitions', 'cleanup', 'summary'] as const;
+export const LOG_PHASES = ['run', 'setup', 'ceiling_trial', 'ceiling', 'backlog', 'pipeline', 'latency', 'naive', 'reads', 'export', 'ipfs_cluster', 'scale_step', 'partitions', 'cleanup', 'summary'] as const;
 export type LogPhase = (typeof LOG_PHASES)[number];
 
 export interface LogLine {

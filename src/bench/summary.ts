@@ -49,6 +49,10 @@ export interface BenchSummary {
   /** Pins each mode left in its keyspace (pin_stats), and the groups' remaining lag. */
   readonly applied: { readonly ceiling: number; readonly pipeline: number; readonly naive: number };
   readonly lag: { readonly pipeline: number; readonly naive: number };
+  /** `--peer ipfs-cluster`: a single-peer IPFS Cluster's state ingest of the same pins (null without). */
+  readonly ipfs_cluster_pins_per_s: number | null;
+  /** pipeline_pins_per_s ÷ ipfs_cluster_pins_per_s (null without `--peer ipfs-cluster`). */
+  readonly pinstate_vs_ipfs_cluster: number | null;
 }
 
 type Fields = Record<string, unknown>;
@@ -75,6 +79,13 @@ function serverCpu(line: Fields, ticksPerSecond: number, pins: number): Record<s
   return out;
 }
 
+/** The IPFS Cluster peer's rate: pins it accepted (POSTs without error) over the time until its state listed them. */
+export function ipfsClusterRate(line: Fields): number {
+  const accepted = num(line, 'pins') - num(line, 'post_errors');
+  if (num(line, 'listed') < accepted) throw new Error(`the ipfs_cluster line lists ${num(line, 'listed')} of ${accepted} accepted pins: no rate`);
+  return rate(accepted, num(line, 'state_ms'));
+}
+
 export function summarize(lines: readonly LogLine[]): BenchSummary {
   const run = last(lines, 'run');
   const pins = num(run, 'pins');
@@ -85,6 +96,8 @@ export function summarize(lines: readonly LogLine[]): BenchSummary {
   const latency = last(lines, 'latency');
   const reads = last(lines, 'reads');
   const exp = lines.find((l) => l.phase === 'export');
+  const cluster = lines.find((l) => l.phase === 'ipfs_cluster');
+  const clusterRate = cluster === undefined ? null : ipfsClusterRate(cluster);
 
   const ceilingRate = rate(num(ceiling, 'pins'), num(ceiling, 'ms'));
   const pipelineRate = rate(pins, num(pipeline, 'caught_up_ms'));
@@ -128,6 +141,8 @@ export function summarize(lines: readonly LogLine[]): BenchSummary {
     },
     applied: { ceiling: num(ceiling, 'applied_pins'), pipeline: num(pipeline, 'applied_pins'), naive: num(naive, 'applied_pins') },
     lag: { pipeline: num(pipeline, 'lag'), naive: num(naive, 'lag') },
+    ipfs_cluster_pins_per_s: clusterRate,
+    pinstate_vs_ipfs_cluster: clusterRate === null ? null : round(pipelineRate / clusterRate, 2),
   };
 }
 

@@ -5,6 +5,7 @@
 export { encodeIntent, decodeIntent, createIntentCodec } from './intent-codec.js';
 export { encodeAck, decodeAck, createAckCodec } from './ack-codec.js';
 export { encodePlacementChange, decodePlacementChange, createPlacementChangeCodec } from './placement-codec.js';
+export { encodePeerHeartbeat, decodePeerHeartbeat, createPeerHeartbeatCodec, HEARTBEAT_LIMITS } from './heartbeat-codec.js';
 export { encodePinEvent, decodePinEvent, createPinEventCodec } from './event-codec.js';
 export type { MessageCodec } from './message-codec.js';
 export { fingerprintOf, SINGLE_OBJECT_MAGIC, SINGLE_OBJECT_HEADER_BYTES } from './single-object.js';

@@ -10,7 +10,7 @@ import { schemasDir } from '../paths.js';
 import { SchemaRegistry } from './schema-registry.js';
 import type { FamilyDefinition, SchemaSource } from './schema-registry.js';
 
-export const MESSAGE_FAMILIES = ['PinIntent', 'PlacementAck', 'PlacementChange', 'PinEvent'] as const;
+export const MESSAGE_FAMILIES = ['PinIntent', 'PlacementAck', 'PlacementChange', 'PinEvent', 'PeerHeartbeat'] as const;
 export type MessageFamilyName = (typeof MESSAGE_FAMILIES)[number];
 
 /**
@@ -22,6 +22,7 @@ export const CURRENT_VERSIONS: Readonly<Record<MessageFamilyName, number>> = {
   PlacementAck: 1,
   PlacementChange: 1,
   PinEvent: 1,
+  PeerHeartbeat: 1,
 };
 
 const FILE_NAME = /^([A-Za-z][A-Za-z0-9]*)\.v([1-9][0-9]*)\.avsc$/;

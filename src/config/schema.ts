@@ -6,7 +6,9 @@
 import { z } from 'zod';
 import { formatDuration, tryParseDuration } from './duration.js';
 import { clusterApiSchema, toClusterApiConfig } from './cluster-api-config.js';
+import { allocatorSchema, toAllocatorConfig } from './allocator-config.js';
 import type { Backend, Consistency, LogLevel, PinstateConfig, Replication, SerialConsistency, TlsConfig } from './types.js';
+import { agentSchema, toAgentConfig } from './agent-config.js';
 
 export const CONSISTENCIES = ['ANY', 'ONE', 'TWO', 'THREE', 'QUORUM', 'ALL', 'LOCAL_QUORUM', 'EACH_QUORUM', 'LOCAL_ONE'] as const satisfies readonly Consistency[];
 export const SERIAL_CONSISTENCIES = ['SERIAL', 'LOCAL_SERIAL'] as const satisfies readonly SerialConsistency[];
@@ -186,6 +188,7 @@ const kafkaSchema = object({
     acks: topicSchema.prefault('pins.acks'),
     placements: topicSchema.prefault('pins.placements'),
     events: topicSchema.prefault('pins.events'),
+    peers: topicSchema.prefault('pins.peers'),
     dlq_suffix: topicSchema.prefault('.dlq'),
   }).prefault({}),
   partitions: object({
@@ -193,6 +196,7 @@ const kafkaSchema = object({
     acks: int(1).prefault(64),
     placements: int(1).prefault(16),
     events: int(1).prefault(16),
+    peers: int(1).prefault(4),
   }).prefault({}),
   replication_factor: int(1, 32767).prefault(1),
   group_id: nonEmptyString().prefault('pinstate-writer'),
@@ -230,9 +234,11 @@ export const configFileSchema = object({
   scylladb: scylladbSchema,
   kafka: kafkaSchema,
   writer: writerSchema,
+  agent: agentSchema,
   api: apiSchema,
   cluster_api: clusterApiSchema,
   ttl: ttlSchema,
+  allocator: allocatorSchema,
   log_level: caseInsensitiveEnum(LOG_LEVELS, lower).prefault('info'),
 });
 
@@ -353,7 +359,7 @@ function crossFieldIssues(file: ParsedConfigFile): ConfigIssue[] {
   if (writer.heartbeat_interval >= writer.session_timeout) {
     add('writer.heartbeat_interval', `must be less than writer.session_timeout (${formatDuration(writer.session_timeout)}), got ${formatDuration(writer.heartbeat_interval)}`);
   }
-  const topicKeys = ['intents', 'acks', 'placements', 'events'] as const;
+  const topicKeys = ['intents', 'acks', 'placements', 'events', 'peers'] as const;
   const seen = new Map<string, string>();
   for (const key of topicKeys) {
     const name = kafka.topics[key];
@@ -430,6 +436,7 @@ function toConfig(file: ParsedConfigFile): PinstateConfig {
         acks: k.topics.acks,
         placements: k.topics.placements,
         events: k.topics.events,
+        peers: k.topics.peers,
         dlqSuffix: k.topics.dlq_suffix,
       },
       partitions: { ...k.partitions },
@@ -448,9 +455,11 @@ function toConfig(file: ParsedConfigFile): PinstateConfig {
       sessionTimeoutMs: w.session_timeout,
       heartbeatIntervalMs: w.heartbeat_interval,
     },
+    agent: toAgentConfig(file.agent),
     api: { host: a.host, port: a.port, tokens: [...a.tokens], maxBodyBytes: a.max_body_bytes },
     clusterApi: toClusterApiConfig(file.cluster_api),
     ttl: { sweepIntervalMs: file.ttl.sweep_interval },
+    allocator: toAllocatorConfig(file.allocator),
     logLevel: file.log_level,
   };
 }

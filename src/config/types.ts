@@ -3,6 +3,8 @@
  * `loadConfig()` from the seed-format JSON file plus environment variables; nothing else reads
  * the raw file. Each field's comment names its JSON key and default.
  */
+import type { AgentConfig } from './agent-config.js';
+import type { AllocatorConfig } from './allocator-config.js';
 
 import type { ClusterApiConfig } from './cluster-api-config.js';
 export type { ClusterApiConfig } from './cluster-api-config.js';
@@ -97,6 +99,8 @@ export interface KafkaTopics {
   readonly placements: string;
   /** `kafka.topics.events`, default "pins.events". */
   readonly events: string;
+  /** `kafka.topics.peers`, default "pins.peers": agents' heartbeats (key = peer id, compacted). */
+  readonly peers: string;
   /** `kafka.topics.dlq_suffix`, default ".dlq". */
   readonly dlqSuffix: string;
 }
@@ -107,8 +111,8 @@ export interface KafkaConfig {
   /** `kafka.client_id`, default "pinstate". */
   readonly clientId: string;
   readonly topics: KafkaTopics;
-  /** `kafka.partitions.intents` / `.acks` (must be equal), default 64; `.placements` / `.events`, default 16. */
-  readonly partitions: { readonly intents: number; readonly acks: number; readonly placements: number; readonly events: number };
+  /** `kafka.partitions.intents` / `.acks` (must be equal), default 64; `.placements` / `.events`, default 16; `.peers`, default 4. */
+  readonly partitions: { readonly intents: number; readonly acks: number; readonly placements: number; readonly events: number; readonly peers: number };
   /** `kafka.replication_factor` for created topics, default 1. */
   readonly replicationFactor: number;
   /** `kafka.group_id` of the writer, default "pinstate-writer"; env KAFKA_GROUP_ID. */
@@ -154,10 +158,12 @@ export interface PinstateConfig {
   readonly scylla: ScyllaConfig;
   readonly kafka: KafkaConfig;
   readonly writer: WriterConfig;
+  readonly agent: AgentConfig;
   readonly api: ApiConfig;
   /** `cluster_api`: the IPFS Cluster REST API listener (src/config/cluster-api-config.ts). */
   readonly clusterApi: ClusterApiConfig;
   readonly ttl: TtlConfig;
+  readonly allocator: AllocatorConfig;
   /** `log_level`, default "info"; env PINSTATE_LOG_LEVEL. */
   readonly logLevel: LogLevel;
 }

@@ -58,6 +58,32 @@ export interface PlacementChange {
   readonly ts: number;
 }
 
+/**
+ * `pins.peers` value: an agent's periodic report of the IPFS node it drives. Keyed by peer id on a
+ * compacted topic, so the newest heartbeat of each peer is what a registry rebuilds from.
+ */
+export interface PeerHeartbeat {
+  readonly peer: string;
+  readonly agentVersion: string;
+  /** The IPFS daemon's version, e.g. "0.43.1". */
+  readonly ipfsVersion: string;
+  /** Swarm multiaddrs, each ending in /p2p/<peer>. */
+  readonly addresses: readonly string[];
+  /** StorageMax - RepoSize (never negative). */
+  readonly freeBytes: number;
+  readonly repoBytes: number;
+  /** Placements the agent holds as pinned. */
+  readonly pinned: number;
+  /** Placements queued or in progress in the agent. */
+  readonly queued: number;
+  /** Placements in pin_error / unpin_error. */
+  readonly errors: number;
+  readonly tags: Readonly<Record<string, string>>;
+  /** The agent's heartbeat interval, ms. */
+  readonly intervalMs: number;
+  readonly ts: number;
+}
+
 export const EVENT_KINDS = ['UpsertPin', 'DeletePin', 'SetDesiredPlacement', 'AckPlacement', 'Expire'] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 

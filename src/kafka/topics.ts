@@ -12,6 +12,8 @@ export interface TopicPlan {
   readonly topic: string;
   readonly partitions: number;
   readonly purpose: string;
+  /** Log-compacted: only the newest value per key is kept (the peer registry's topic). */
+  readonly compacted?: boolean;
 }
 
 export function plannedTopics(config: KafkaConfig): TopicPlan[] {
@@ -21,6 +23,7 @@ export function plannedTopics(config: KafkaConfig): TopicPlan[] {
     { topic: t.acks, partitions: config.partitions.acks, purpose: 'placement acks (key = mh_prefix)' },
     { topic: t.placements, partitions: config.partitions.placements, purpose: 'placement changes (key = peer id)' },
     { topic: t.events, partitions: config.partitions.events, purpose: 'audit events (key = mh_prefix)' },
+    { topic: t.peers, partitions: config.partitions.peers, purpose: 'peer heartbeats (key = peer id, compacted)', compacted: true },
     { topic: dlqTopic(config, t.intents), partitions: Math.min(8, config.partitions.intents), purpose: 'dead letters of pins.intents' },
     { topic: dlqTopic(config, t.acks), partitions: Math.min(8, config.partitions.acks), purpose: 'dead letters of pins.acks' },
   ];
@@ -42,7 +45,10 @@ export async function ensureTopics(admin: Admin, config: KafkaConfig): Promise<E
       topic: p.topic,
       numPartitions: p.partitions,
       replicationFactor: config.replicationFactor,
-      configEntries: [{ name: 'min.insync.replicas', value: String(minIsr) }],
+      configEntries: [
+        { name: 'min.insync.replicas', value: String(minIsr) },
+        ...(p.compacted === true ? [{ name: 'cleanup.policy', value: 'compact' }] : []),
+      ],
     }));
     // Not waitForLeaders: kafkajs's wait retries only LEADER_NOT_AVAILABLE, and a just-created
     // topic can also answer UNKNOWN_TOPIC_OR_PARTITION for a moment; waitForMetadata waits out both.

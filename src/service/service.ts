@@ -6,6 +6,8 @@
  */
 import { createPinProducer, type PinProducer } from '../../producers/index.js';
 import { createWriter, type Writer } from '../../consumers/writer/writer.js';
+import { createAllocator, type Allocator } from '../allocator/allocator.js';
+import { createPeerRegistry, type PeerRegistry } from '../peers/registry.js';
 import { createApp } from '../api/app.js';
 import { listen, type ListeningServer } from '../api/server.js';
 import { startClusterApi, type RunningClusterApi } from '../api/cluster/start.js';
@@ -25,6 +27,8 @@ export interface ServiceParts {
   /** Also serve the IPFS Cluster REST API on cluster_api.http_listen_multiaddress (needs `api`). Default false. */
   readonly clusterApi?: boolean;
   /** Run the TTL sweeper; `direct` applies Expire ops through the store instead of Kafka. */
+  /** Run the allocator (when allocator.enabled); the peer registry runs with it or with the API. Default false. */
+  readonly allocator?: boolean;
   readonly sweeper: false | { readonly direct: boolean; readonly intervalMs?: number; /** Default true; false: only sweepOnce(). */ readonly auto?: boolean };
 }
 
@@ -41,6 +45,8 @@ export interface RunningService {
   readonly api: ListeningServer | undefined;
   readonly clusterApi: RunningClusterApi | undefined;
   readonly sweeper: TtlLoop | undefined;
+  readonly allocator?: Allocator | undefined;
+  readonly peers?: PeerRegistry | undefined;
   readonly readiness: Readiness;
   /** Resolves with a reason if the writer failed for good (its consumer will not restart). */
   readonly failed: Promise<string>;
@@ -61,6 +67,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     closers.push(() => store.close());
 
     let producer: PinProducer | undefined;
+    const runAllocator = parts.allocator === true && config.allocator.enabled;
     if (parts.api || (parts.sweeper !== false && !parts.sweeper.direct)) {
       producer = createPinProducer({ config: config.kafka, kafka, logger, registry, origin: parts.api ? 'api' : 'ttl-sweeper' });
       await producer.connect();
@@ -90,9 +97,34 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       closers.push(() => s.stop());
     }
 
+    let peers: PeerRegistry | undefined;
+    let allocator: Allocator | undefined;
+    if (runAllocator || parts.api) {
+      const r = createPeerRegistry({ config: config.kafka, kafka, peerTtlMs: config.allocator.peerTtlMs, checkIntervalMs: config.allocator.checkIntervalMs, logger, registry });
+      try {
+        await r.start();
+        peers = r;
+      } catch (err: unknown) {
+        // The allocator cannot work blind; the API only loses liveness in /pins/{cid}/status.
+        if (runAllocator) throw err;
+        logger.warn({ err: err instanceof Error ? err.message : String(err), topic: config.kafka.topics.peers }, 'peer registry unavailable; status shows placements without liveness');
+      }
+      closers.push(() => r.stop());
+    }
+    if (runAllocator) {
+      // Its own producer, so its intents carry origin "allocator" and it can skip its own events.
+      const ap = createPinProducer({ config: config.kafka, kafka, logger, registry, origin: 'allocator' });
+      await ap.connect();
+      closers.push(() => ap.disconnect());
+      const a = createAllocator({ config, store, producer: ap, peers: peers!, kafka, logger, registry });
+      await a.start();
+      allocator = a;
+      closers.push(() => a.stop());
+    }
+
     let api: ListeningServer | undefined;
     if (parts.api) {
-      const app = createApp({ store, producer: producer!, registry, readiness, config: config.api, logger, beforeScrape: () => health.refresh() });
+      const app = createApp({ store, producer: producer!, registry, readiness, config: config.api, logger, beforeScrape: () => health.refresh(), ...(peers === undefined ? {} : { peers }), replicationDefaults: config.allocator });
       api = await listen(app, config.api.host, config.api.port);
       const a = api;
       closers.push(() => a.close());
@@ -112,6 +144,8 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       api,
       clusterApi,
       sweeper,
+      allocator,
+      peers,
       readiness,
       failed,
       close() {

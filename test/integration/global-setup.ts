@@ -14,6 +14,11 @@
  * again at teardown unless PINSTATE_KEEP_STACK=1). In case 1 they are used when stack.json
  * exists and they answer (CI: `stack.sh up` started them); otherwise the security tests are
  * skipped with the reason printed here.
+ *
+ * It also makes sure the real IPFS binaries (kubo, ipfs-cluster-ctl, ipfs-cluster-service) are built
+ * into the cache by `tools/ipfs/ipfs.sh build` (under a second when they are; a cold build takes
+ * minutes, see docs/ipfs-tools.md). A failed build does not stop the other tests: the IPFS tests
+ * then fail with the script's message when they start kubo.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -25,6 +30,7 @@ import { portOpen } from '../../src/service/local-stack.js';
 import { endpointsFromEnv, readSecureEndpoints, secureStackFile, type SecureEndpoints, type SecureStack, type StackEndpoints } from '../support/env.js';
 
 const STACK_SH = fileURLToPath(new URL('../../tools/local-stack/stack.sh', import.meta.url));
+const IPFS_SH = fileURLToPath(new URL('../../tools/ipfs/ipfs.sh', import.meta.url));
 const READY_TIMEOUT_MS = 120_000;
 
 function runStack(command: 'up' | 'down' | 'secure-up' | 'secure-down'): Promise<void> {
@@ -36,6 +42,15 @@ function runStack(command: 'up' | 'down' | 'secure-up' | 'secure-down'): Promise
       if (code === 0) resolve();
       else reject(new Error(`stack.sh ${command} failed (${signal ?? `exit ${code}`}); see the output above`));
     });
+  });
+}
+
+/** `ipfs.sh build`: true when the binaries are there afterwards (the output goes to the terminal). */
+function buildIpfs(): Promise<boolean> {
+  return new Promise((resolve) => {
+    const child = spawn('bash', [IPFS_SH, 'build'], { stdio: ['ignore', 'inherit', 'inherit'] });
+    child.once('error', () => resolve(false));
+    child.once('exit', (code) => resolve(code === 0));
   });
 }
 
@@ -171,6 +186,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
   }
 
   await waitUntilUsable(endpoints);
+
+  if (!(await buildIpfs())) {
+    process.stderr.write('pinstate global setup: tools/ipfs/ipfs.sh build failed (output above); the IPFS tests will fail\n');
+  }
 
   let secure: SecureStack;
   if (external && !(await secureAnswering(secureFile))) {

@@ -23,7 +23,7 @@ export async function freshPipeline(prefix: string, overrides: Record<string, un
   const ks = await freshStore(prefix, {
     ...overrides,
     kafka: {
-      topics: { intents: `${base}.intents`, acks: `${base}.acks`, placements: `${base}.placements`, events: `${base}.events` },
+      topics: { intents: `${base}.intents`, acks: `${base}.acks`, placements: `${base}.placements`, events: `${base}.events`, peers: `${base}.peers` },
       group_id: `${base}-writer`,
       ...((overrides['kafka']) ?? {}),
     },

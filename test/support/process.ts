@@ -25,7 +25,7 @@ export function rawConfigOf(config: PinstateConfig): Record<string, unknown> {
     },
     kafka: {
       brokers: k.brokers,
-      topics: { intents: k.topics.intents, acks: k.topics.acks, placements: k.topics.placements, events: k.topics.events, dlq_suffix: k.topics.dlqSuffix },
+      topics: { intents: k.topics.intents, acks: k.topics.acks, placements: k.topics.placements, events: k.topics.events, peers: k.topics.peers, dlq_suffix: k.topics.dlqSuffix },
       partitions: k.partitions,
       group_id: k.groupId,
     },

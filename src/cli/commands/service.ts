@@ -53,7 +53,7 @@ export function registerServiceCommands(program: Command, ctx: RunContext): void
           const topics = await ensureConfiguredTopics(config, ctx.logger());
           ctx.out(`pinstate: keyspace ${schema.keyspace} at schema version ${schema.version}; topics ready (${topics.created.length} created)\n`);
         }
-        return runUntilStopped(ctx, config, { writer: true, api: true, clusterApi: config.clusterApi.enabled, sweeper: { direct: false, intervalMs } }, (s) =>
+        return runUntilStopped(ctx, config, { writer: true, api: true, allocator: true, clusterApi: config.clusterApi.enabled, sweeper: { direct: false, intervalMs } }, (s) =>
           `pinstate running (pid ${process.pid}): writer group ${config.kafka.groupId}; TTL sweep every ${formatDuration(intervalMs)}${apiLine(s)}`,
         );
       }),

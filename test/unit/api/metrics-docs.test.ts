@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { followerMetrics } from '../../../consumers/follower/index.js';
 import { producerMetrics } from '../../../producers/index.js';
 import { apiMetrics } from '../../../src/api/index.js';
+import { allocatorMetrics } from '../../../src/allocator/metrics.js';
+import { peerRegistryMetrics } from '../../../src/peers/metrics.js';
 import { createRegistry, writerMetrics } from '../../../src/metrics.js';
 import { packageRoot } from '../../../src/paths.js';
 import { healthMetrics } from '../../../src/service/health-metrics.js';
@@ -19,6 +21,8 @@ describe('docs/metrics.md', () => {
     followerMetrics(registry);
     apiMetrics(registry);
     ttlMetrics(registry);
+    allocatorMetrics(registry);
+    peerRegistryMetrics(registry);
     // Registration only; refresh() (which reads the session) is not called.
     healthMetrics(registry, { session: {} as CqlSession, kafkaConnected: () => Promise.resolve(true) });
     const doc = readFileSync(join(packageRoot(), 'docs/metrics.md'), 'utf8');

@@ -11,6 +11,7 @@ const RELEASED_FINGERPRINTS: Readonly<Record<string, string>> = {
   'PlacementAck.v1.avsc': '18a9e5fdf46eaf5a',
   'PlacementChange.v1.avsc': '820b778665dcee44',
   'PinEvent.v1.avsc': '3e5de87109c783c8',
+  'PeerHeartbeat.v1.avsc': 'da6970c4b8161695',
 };
 
 interface JsonSchema {

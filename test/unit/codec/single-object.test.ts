@@ -124,8 +124,8 @@ describe('registry construction', () => {
   const intentV1 = released.find((s) => s.label === 'PinIntent.v1.avsc')!;
 
   it('holds every released schema', () => {
-    expect(released.map((s) => s.label).sort()).toEqual(['PinEvent.v1.avsc', 'PinIntent.v1.avsc', 'PlacementAck.v1.avsc', 'PlacementChange.v1.avsc']);
-    expect(releasedRegistry.families.map((f) => f.name).sort()).toEqual(['PinEvent', 'PinIntent', 'PlacementAck', 'PlacementChange']);
+    expect(released.map((s) => s.label).sort()).toEqual(['PeerHeartbeat.v1.avsc', 'PinEvent.v1.avsc', 'PinIntent.v1.avsc', 'PlacementAck.v1.avsc', 'PlacementChange.v1.avsc']);
+    expect(releasedRegistry.families.map((f) => f.name).sort()).toEqual(['PeerHeartbeat', 'PinEvent', 'PinIntent', 'PlacementAck', 'PlacementChange']);
     for (const s of released) expect(releasedRegistry.family(s.family).writers.some((w) => w.label === s.label)).toBe(true);
     expect(releasedRegistry.versionOf(intents.reader.fingerprintHex)?.label).toBe('PinIntent.v1.avsc');
   });

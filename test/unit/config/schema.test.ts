@@ -163,7 +163,7 @@ describe('cross-field rules', () => {
 
   it('kafka.partitions.acks must equal kafka.partitions.intents', () => {
     expectConfigError({ kafka: { partitions: { intents: 32 } } }, 'kafka.partitions.acks', /must equal kafka\.partitions\.intents \(32\)/);
-    expect(load({ kafka: { partitions: { intents: 32, acks: 32 } } }).kafka.partitions).toEqual({ intents: 32, acks: 32, placements: 16, events: 16 });
+    expect(load({ kafka: { partitions: { intents: 32, acks: 32 } } }).kafka.partitions).toEqual({ intents: 32, acks: 32, placements: 16, events: 16, peers: 4 });
   });
 
   it('scylladb.stats_shards must be a multiple of kafka.partitions.intents', () => {
