@@ -298,7 +298,7 @@ function readPeers(value: unknown, field: string, where: string | undefined): st
  * A libp2p peer id as go-libp2p's peer.Decode reads it: base58 multihash (`Qm…`, `12D3KooW…`) or a
  * CIDv1 with the libp2p-key codec, normalised to the base58 form Go writes back.
  */
-function parsePeerId(value: unknown, field: string): string {
+export function parsePeerId(value: unknown, field: string): string {
   const text = validatePeerId(value, field);
   try {
     if (text.startsWith('Qm') || text.startsWith('1')) {

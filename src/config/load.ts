@@ -95,7 +95,13 @@ export function redactConfig(config: PinstateConfig): PinstateConfig {
     kafka: { ...kafka, sasl: kafka.sasl === undefined ? undefined : { ...kafka.sasl, password: REDACTED } },
     api: { ...api, tokens: api.tokens.map(() => REDACTED) },
     pinning: { ...config.pinning, tokens: config.pinning.tokens.map((t) => ({ ...t, token: REDACTED })) },
+    clusterApi: redactClusterApi(config.clusterApi),
   });
+}
+
+function redactClusterApi(c: PinstateConfig['clusterApi']): PinstateConfig['clusterApi'] {
+  const creds = c.basicAuthCredentials;
+  return { ...c, basicAuthCredentials: creds === null ? null : Object.fromEntries(Object.keys(creds).map((user) => [user, REDACTED])) };
 }
 
 function readConfigFile(file: string, fromVariable: boolean): unknown {

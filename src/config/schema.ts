@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { formatDuration, tryParseDuration } from './duration.js';
+import { clusterApiSchema, toClusterApiConfig } from './cluster-api-config.js';
 import { allocatorSchema, toAllocatorConfig } from './allocator-config.js';
 import { pinningSchema, toPinningConfig } from './pinning-config.js';
 import type { Backend, Consistency, LogLevel, PinstateConfig, Replication, SerialConsistency, TlsConfig } from './types.js';
@@ -237,6 +238,7 @@ export const configFileSchema = object({
   agent: agentSchema,
   api: apiSchema,
   pinning: pinningSchema,
+  cluster_api: clusterApiSchema,
   ttl: ttlSchema,
   allocator: allocatorSchema,
   log_level: caseInsensitiveEnum(LOG_LEVELS, lower).prefault('info'),
@@ -266,7 +268,7 @@ export interface ConfigIssue {
 export type ConfigValidation = { readonly ok: true; readonly config: PinstateConfig } | { readonly ok: false; readonly issues: readonly ConfigIssue[] };
 
 /** Keys whose values are secrets: their values never appear in messages. */
-const SECRET_PATHS = ['scylladb.password', 'kafka.sasl.password', 'api.tokens', 'pinning.tokens'];
+const SECRET_PATHS = ['scylladb.password', 'kafka.sasl.password', 'api.tokens', 'pinning.tokens', 'cluster_api.basic_auth_credentials'];
 
 export function isSecretPath(path: string): boolean {
   return SECRET_PATHS.some((p) => path === p || path.startsWith(`${p}.`) || path.startsWith(`${p}[`));
@@ -458,6 +460,7 @@ function toConfig(file: ParsedConfigFile): PinstateConfig {
     agent: toAgentConfig(file.agent),
     api: { host: a.host, port: a.port, tokens: [...a.tokens], maxBodyBytes: a.max_body_bytes },
     pinning: toPinningConfig(file.pinning),
+    clusterApi: toClusterApiConfig(file.cluster_api),
     ttl: { sweepIntervalMs: file.ttl.sweep_interval },
     allocator: toAllocatorConfig(file.allocator),
     logLevel: file.log_level,

@@ -7,6 +7,8 @@ import type { AgentConfig } from './agent-config.js';
 import type { AllocatorConfig } from './allocator-config.js';
 
 import type { PinningConfig } from './pinning-config.js';
+import type { ClusterApiConfig } from './cluster-api-config.js';
+export type { ClusterApiConfig } from './cluster-api-config.js';
 
 export type Consistency = 'ANY' | 'ONE' | 'TWO' | 'THREE' | 'QUORUM' | 'ALL' | 'LOCAL_QUORUM' | 'EACH_QUORUM' | 'LOCAL_ONE';
 export type SerialConsistency = 'SERIAL' | 'LOCAL_SERIAL';
@@ -161,6 +163,8 @@ export interface PinstateConfig {
   readonly api: ApiConfig;
   /** The Pinning Services API's tokens → owners (src/config/pinning-config.ts). */
   readonly pinning: PinningConfig;
+  /** `cluster_api`: the IPFS Cluster REST API listener (src/config/cluster-api-config.ts). */
+  readonly clusterApi: ClusterApiConfig;
   readonly ttl: TtlConfig;
   readonly allocator: AllocatorConfig;
   /** `log_level`, default "info"; env PINSTATE_LOG_LEVEL. */

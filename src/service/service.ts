@@ -11,6 +11,7 @@ import { createPeerRegistry, type PeerRegistry } from '../peers/registry.js';
 import { createApp } from '../api/app.js';
 import { cqlRequestStore } from '../api/pinning/requests.js';
 import { listen, type ListeningServer } from '../api/server.js';
+import { startClusterApi, type RunningClusterApi } from '../api/cluster/start.js';
 import type { PinstateConfig } from '../config/types.js';
 import { createKafka } from '../kafka/client.js';
 import type { Logger } from '../log.js';
@@ -24,6 +25,8 @@ import { intentSink, storeSink } from './ttl-sinks.js';
 export interface ServiceParts {
   readonly writer: boolean;
   readonly api: boolean;
+  /** Also serve the IPFS Cluster REST API on cluster_api.http_listen_multiaddress (needs `api`). Default false. */
+  readonly clusterApi?: boolean;
   /** Run the TTL sweeper; `direct` applies Expire ops through the store instead of Kafka. */
   /** Run the allocator (when allocator.enabled); the peer registry runs with it or with the API. Default false. */
   readonly allocator?: boolean;
@@ -41,6 +44,7 @@ export interface RunningService {
   readonly store: PinStore;
   readonly writer: Writer | undefined;
   readonly api: ListeningServer | undefined;
+  readonly clusterApi: RunningClusterApi | undefined;
   readonly sweeper: TtlLoop | undefined;
   readonly allocator?: Allocator | undefined;
   readonly peers?: PeerRegistry | undefined;
@@ -127,11 +131,19 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       closers.push(() => a.close());
     }
 
+    let clusterApi: RunningClusterApi | undefined;
+    if (parts.api && parts.clusterApi === true) {
+      const cluster = await startClusterApi({ config: config.clusterApi, store, producer: producer!, logger });
+      clusterApi = cluster;
+      closers.push(() => cluster.server.close());
+    }
+
     let closing: Promise<boolean> | undefined;
     return {
       store,
       writer,
       api,
+      clusterApi,
       sweeper,
       allocator,
       peers,

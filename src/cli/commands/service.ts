@@ -26,7 +26,8 @@ async function runUntilStopped(ctx: RunContext, config: PinstateConfig, parts: S
 }
 
 function apiLine(s: RunningService): string {
-  return s.api === undefined ? '' : `; API ${s.api.url} (metrics ${s.api.url}/metrics, readiness ${s.api.url}/readyz)`;
+  const cluster = s.clusterApi === undefined ? '' : `; IPFS Cluster REST API ${s.clusterApi.server.multiaddr} (peer ${s.clusterApi.peerId})`;
+  return s.api === undefined ? '' : `; API ${s.api.url} (metrics ${s.api.url}/metrics, readiness ${s.api.url}/readyz)${cluster}`;
 }
 
 interface StartOptions {
@@ -52,7 +53,7 @@ export function registerServiceCommands(program: Command, ctx: RunContext): void
           const topics = await ensureConfiguredTopics(config, ctx.logger());
           ctx.out(`pinstate: keyspace ${schema.keyspace} at schema version ${schema.version}; topics ready (${topics.created.length} created)\n`);
         }
-        return runUntilStopped(ctx, config, { writer: true, api: true, allocator: true, sweeper: { direct: false, intervalMs } }, (s) =>
+        return runUntilStopped(ctx, config, { writer: true, api: true, allocator: true, clusterApi: config.clusterApi.enabled, sweeper: { direct: false, intervalMs } }, (s) =>
           `pinstate running (pid ${process.pid}): writer group ${config.kafka.groupId}; TTL sweep every ${formatDuration(intervalMs)}${apiLine(s)}`,
         );
       }),
@@ -71,11 +72,11 @@ export function registerServiceCommands(program: Command, ctx: RunContext): void
 
   program
     .command('api')
-    .description('Only the HTTP API (reads from the database, writes as Kafka intents)')
+    .description('Only the HTTP API and the IPFS Cluster REST API (reads from the database, writes as Kafka intents)')
     .action(
       act(ctx, async (): Promise<ExitCode> => {
         const config = ctx.config();
-        return runUntilStopped(ctx, config, { writer: false, api: true, sweeper: false }, (s) => `pinstate api running (pid ${process.pid})${apiLine(s)}`);
+        return runUntilStopped(ctx, config, { writer: false, api: true, clusterApi: config.clusterApi.enabled, sweeper: false }, (s) => `pinstate api running (pid ${process.pid})${apiLine(s)}`);
       }),
     );
 

@@ -11,7 +11,9 @@ import { sleep } from '../../../src/sleep.js';
 export function writeCliConfig(config: PinstateConfig, extra: Record<string, unknown> = {}): string {
   const dir = mkdtempSync(join(tmpdir(), 'pinstate-cli-'));
   const file = join(dir, 'pinstate.json');
-  const raw = { ...rawConfigOf(config), api: { host: '127.0.0.1', port: 0 }, ttl: { sweep_interval: '1s' }, ...extra };
+  // The IPFS Cluster API on a free port too: its default 9094 is one port for every parallel test.
+  const clusterApi = { http_listen_multiaddress: '/ip4/127.0.0.1/tcp/0', identity_file: join(dir, 'cluster-identity.json') };
+  const raw = { ...rawConfigOf(config), api: { host: '127.0.0.1', port: 0 }, cluster_api: clusterApi, ttl: { sweep_interval: '1s' }, ...extra };
   writeFileSync(file, JSON.stringify(raw, null, 2));
   return file;
 }

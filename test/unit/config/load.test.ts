@@ -1,6 +1,6 @@
 // loadConfig: defaults, the file, environment variables, overrides, file errors, redaction, freezing.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { defaultConfig, ENV_VARIABLES, loadConfig, redactConfig, type LoadConfigOptions } from '../../../src/config/load.js';
@@ -90,6 +90,7 @@ const EXPECTED_DEFAULTS: PinstateConfig = {
   },
   api: { host: '127.0.0.1', port: 9097, tokens: [], maxBodyBytes: 1_048_576 },
   pinning: { tokens: [], maxScan: 100_000 },
+  clusterApi: { enabled: true, host: '127.0.0.1', port: 9094, basicAuthCredentials: null, peername: hostname(), identityFile: join(homedir(), '.pinstate', 'cluster-identity.json') },
   ttl: { sweepIntervalMs: 60_000 },
   allocator: { enabled: true, peerTtlMs: 30_000, scanIntervalMs: 3_600_000, checkIntervalMs: 1000, groupId: 'pinstate-allocator', concurrency: 32, defaultReplicationFactorMin: -1, defaultReplicationFactorMax: -1 },
   logLevel: 'info',
