@@ -2,7 +2,8 @@
  * CI smoke run of `pinstate bench` with 2,000 pins, in-process (the writer it measures is still a
  * child process, as in a real run). No timing assertions: it checks that every mode applied all
  * the pins, that the groups caught up, that the JSON line carries every promised key as finite
- * numbers, and that the figures recompute from the run log.
+ * numbers, that a real single-peer IPFS Cluster (`--peer ipfs-cluster`, a few seconds) took every
+ * pin, and that the figures recompute from the run log.
  */
 import { Writable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -38,7 +39,7 @@ describe('pinstate bench (smoke)', () => {
   it(`runs every mode on ${PINS} pins and applies all of them in each`, { timeout: 300_000 }, async () => {
     const { ctx, out, err } = context();
     // A fixed ceiling setting skips the sweep (the smoke run checks completeness, not speed).
-    const code = await benchAction(ctx, { pins: String(PINS), json: true, latencySeconds: '2', gets: '100', ceilingShape: 'writer', ceilingConcurrency: '64' });
+    const code = await benchAction(ctx, { pins: String(PINS), json: true, latencySeconds: '2', gets: '100', ceilingShape: 'writer', ceilingConcurrency: '64', peer: 'ipfs-cluster' });
     expect(code, err()).toBe(0);
 
     const lines = out().trim().split('\n');
@@ -64,6 +65,11 @@ describe('pinstate bench (smoke)', () => {
     const log = readRunLog(logPath);
     const { log: _path, ...printed } = json;
     expect(JSON.parse(JSON.stringify(summarize(log)))).toEqual(printed);
+    // --peer ipfs-cluster: a real single-peer IPFS Cluster took every pin into its state.
+    const cluster = log.find((l) => l.phase === 'ipfs_cluster')!;
+    expect(cluster['post_errors'], String(cluster['first_error'])).toBe(0);
+    expect(cluster['listed']).toBe(PINS);
+    expect(isFiniteNumber(json['pinstate_vs_ipfs_cluster'])).toBe(true);
     // Keyspaces, topics and groups were dropped.
     const cleanup = log.find((l) => l.phase === 'cleanup')!;
     expect(cleanup['problems']).toEqual([]);
