@@ -198,10 +198,11 @@ describe('issue #13 end to end: pinstate start + kubo daemons + pinstate agents'
     const stays = held[1]!;
     const third = [1, 2, 3].find((i) => !held.includes(i))!;
     const agent = agents.get(gone)!;
+    const stopped = Date.now();
     agent.child.kill('SIGTERM');
     expect(await agent.exited).toBe(0);
     await kubo.node(gone).stop();
-    const stopped = Date.now();
+    log(`agent + kubo ${gone} stopped (SIGTERM, ipfs.sh stop)`, stopped);
 
     await until('the third node pins it', async () => ((await holders(cid, [stays, third])).length === 2 ? true : undefined), PEER_TTL_MS + 40_000, 250);
     log(`re-allocation: agent+kubo ${gone} stopped → node ${third} pins it (peer_ttl ${PEER_TTL_MS} ms)`, stopped);
@@ -215,6 +216,8 @@ describe('issue #13 end to end: pinstate start + kubo daemons + pinstate agents'
     expect(status.peer_map[peerOf(gone)]).toMatchObject({ desired: false, live: false });
     const cliStatus = JSON.parse(await cli('status', cid, '--json')) as PinStatus;
     expect(cliStatus.summary).toMatchObject({ pinned_live: 2, rf_min_met: true });
+    const registry = (await cli('peers', 'ls', '--json')).split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as { id: string; live: boolean });
+    expect(registry.map((r) => [r.id, r.live]).sort()).toEqual([1, 2, 3].map((i) => [peerOf(i), i !== gone]).sort());
 
     // The lost peer comes back: its pin is no longer its placement, so its agent unpins it.
     await kubo.node(gone).start();
