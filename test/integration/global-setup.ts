@@ -125,7 +125,7 @@ async function secureAnswering(file: string): Promise<boolean> {
   } catch {
     return false;
   }
-  const [kHost, kPort] = hostPort(ep.kafka.saslSslBrokers[0]!, 9094);
+  const [kHost, kPort] = hostPort(ep.kafka.saslSslBrokers[0]!, 9192);
   return (await portOpen(kHost, kPort)) && (await portOpen(ep.cassandra.hosts[0]!, ep.cassandra.port));
 }
 

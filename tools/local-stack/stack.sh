@@ -13,8 +13,8 @@
 #   stack.sh clean                                           down, then delete data and logs (keeps jars and certs)
 #   stack.sh nodetool <n|secure> <args...>                   nodetool against node n (JMX on 127.0.0.1)
 #
-# Secure servers (docs/security.md): the broker also listens with SASL/PLAIN over TLS on :9094
-# and SASL/PLAIN without TLS on :9095, and a second, single Cassandra node on :9142 requires
+# Secure servers (docs/security.md): the broker also listens with SASL/PLAIN over TLS on :9192
+# and SASL/PLAIN without TLS on :9193, and a second, single Cassandra node on :9142 requires
 # TLS and a password. `up` starts that node too unless `--no-secure` (sticky until `up --secure`)
 # or PINSTATE_SECURE_STACK=0. CA, certificates and passwords are generated once into
 # .local/secure; .local/secure/stack.json tells the tests where and how to connect.
@@ -64,8 +64,8 @@ STORAGE_PORT=7000
 
 # The secure servers: extra listeners of the same broker, and one more Cassandra node on the
 # stack address with its own ports (multidc nodes 2-4 own 127.0.0.2-4, so not another address).
-KAFKA_SASL_SSL_PORT=9094
-KAFKA_SASL_PLAINTEXT_PORT=9095
+KAFKA_SASL_SSL_PORT=9192
+KAFKA_SASL_PLAINTEXT_PORT=9193
 SECURE_CQL_PORT=9142
 SECURE_STORAGE_PORT=7100
 SECURE_JMX_PORT=$((JMX_BASE_PORT + 1000))

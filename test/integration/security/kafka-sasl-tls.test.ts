@@ -1,7 +1,7 @@
 /**
  * The Kafka connection against the real local broker's SASL listeners (docs/security.md):
- * SASL_SSL on :9094 (SASL/PLAIN over TLS, certificate from the local test CA) and
- * SASL_PLAINTEXT on :9095. The client is the app's own createKafka(), configured through
+ * SASL_SSL on :9192 (SASL/PLAIN over TLS, certificate from the local test CA) and
+ * SASL_PLAINTEXT on :9193. The client is the app's own createKafka(), configured through
  * `kafka.sasl` and `kafka.tls` as the service configures it.
  */
 import { randomBytes } from 'node:crypto';
@@ -119,7 +119,7 @@ describeSecure(`Kafka with SASL/PLAIN and TLS${skipReason}`, () => {
     expect(offsets[0]?.partitions.length).toBe(2);
   });
 
-  it('SASL_PLAINTEXT (:9095) with the same user works without TLS', async () => {
+  it('SASL_PLAINTEXT (:9193) with the same user works without TLS', async () => {
     const kc: KafkaConfig = { ...config.kafka, brokers: [...secure().kafka.saslPlaintextBrokers], tls: { ...config.kafka.tls, enabled: false } };
     expect(await tryConnect(kc)).toBeUndefined();
   });
