@@ -42,7 +42,7 @@ describeSecure(`Kafka with SASL/PLAIN and TLS${skipReason}`, () => {
     config = secureConfig({
       kafka: {
         ...fast,
-        topics: { intents: `${base}.intents`, acks: `${base}.acks`, placements: `${base}.placements`, events: `${base}.events` },
+        topics: { intents: `${base}.intents`, acks: `${base}.acks`, placements: `${base}.placements`, events: `${base}.events`, peers: `${base}.peers` },
         group_id: `${base}-writer`,
       },
     });

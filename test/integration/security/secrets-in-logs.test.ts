@@ -53,7 +53,7 @@ describeSecure(`secrets never appear in logs${skipReason}`, () => {
     config = secureConfig({
       scylladb: { keyspace: base, trace_queries: true, log_level: 'trace' },
       kafka: {
-        topics: { intents: `${base}.intents`, acks: `${base}.acks`, placements: `${base}.placements`, events: `${base}.events` },
+        topics: { intents: `${base}.intents`, acks: `${base}.acks`, placements: `${base}.placements`, events: `${base}.events`, peers: `${base}.peers` },
         group_id: `${base}-writer`,
       },
       writer: { drain_timeout: '20s', session_timeout: '10s', heartbeat_interval: '1s' },

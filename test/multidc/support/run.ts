@@ -64,7 +64,7 @@ export function rawConfig(o: ConfigOptions): Record<string, unknown> {
     },
     kafka: {
       brokers: kafkaBrokers(),
-      topics: { intents: `${o.base}.intents`, acks: `${o.base}.acks`, placements: `${o.base}.placements`, events: `${o.base}.events` },
+      topics: { intents: `${o.base}.intents`, acks: `${o.base}.acks`, placements: `${o.base}.placements`, events: `${o.base}.events`, peers: `${o.base}.peers` },
       partitions: { intents: 8, acks: 8, placements: 4, events: 4 },
       group_id: `${o.base}-writer`,
     },
