@@ -46,6 +46,11 @@ export const ERROR_TABLE = {
   KAFKA_UNAVAILABLE: 'retriable',
   /** The consumer group moved on without this member (rebalance, stale generation, unknown member). */
   KAFKA_REBALANCE: 'rejoin',
+  /**
+   * A write was about to go out while the member's hold on its partitions was unconfirmed (no
+   * heartbeat answered within the lease, e.g. the process was stalled): it may have lost them.
+   */
+  MEMBERSHIP_UNCONFIRMED: 'rejoin',
   /** The broker refused for good: authorization, message too large, unsupported request. */
   KAFKA_REFUSED: 'fatal',
   INTERNAL: 'internal',

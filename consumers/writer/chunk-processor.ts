@@ -7,15 +7,19 @@
  * Invariants:
  * - An offset is committed only past ops that were applied, or dead-lettered for an input reason.
  * - Fencing: a chunk carries the membership generation it was fetched under. Before every
- *   database attempt, and before the commit, `isLive(chunk)` must hold; a retry writes only
- *   after a heartbeat the coordinator answered. A chunk whose partition was lost (or whose
- *   member rejoined since) is dropped: not written, not committed — the new owner redoes it.
+ *   database attempt, and before the commit, `isLive(chunk)` must hold. Every write request
+ *   (retries included, checked just before it is sent) also needs the membership lease: a
+ *   heartbeat the coordinator answered within half the session timeout, so a member that was
+ *   stalled (SIGSTOP, a long GC pause, a frozen VM) long enough to be evicted never writes with
+ *   what it fetched before. When the lease is old the processor heartbeats first. A chunk whose
+ *   partition was lost (or whose member rejoined since) is dropped: not written, not committed —
+ *   the new owner redoes it.
  */
 import type { WriterMetrics } from '../../src/metrics.js';
 import type { Logger } from '../../src/log.js';
 import type { CommitResult } from '../../src/store/commit.js';
 import type { StoreOp } from '../../src/store/records.js';
-import { isPinstateError } from '../../src/errors.js';
+import { PinstateError, isPinstateError } from '../../src/errors.js';
 import { decodeMessage, type DeadLetter, type TopicRole } from './decode.js';
 import { applyErrorAction, kafkaErrorAction } from './error-policy.js';
 import { deadLetterMessage, rejectionDeadLetter, resultMessages, type OutputTopics, type TopicMessages } from './outputs.js';
@@ -50,11 +54,14 @@ export interface ChunkConsumer {
   heartbeat(): Promise<void>;
   /** True while the member still owns the chunk's partition under its generation and may write it. */
   isLive(chunk: Chunk): boolean;
+  /** True while the coordinator confirmed the membership recently enough that it cannot have been evicted. */
+  leaseHeld(): boolean;
 }
 
 /** What the processor needs from the outside world: the store's apply plus the consumer side. */
 export interface ChunkPorts extends ChunkConsumer {
-  apply(ops: readonly StoreOp[]): Promise<CommitResult>;
+  /** `beforeSend` runs before every write request and throws (MEMBERSHIP_UNCONFIRMED) to stop it unsent. */
+  apply(ops: readonly StoreOp[], beforeSend: () => void): Promise<CommitResult>;
 }
 
 export interface ChunkProcessorOptions {
@@ -182,18 +189,25 @@ export class ChunkProcessor {
    */
   private async applyWithRetry(chunk: Chunk, ports: ChunkPorts, ops: readonly StoreOp[]): Promise<Stop | { ok: true; result: CommitResult } | { ok: false; refused: unknown }> {
     const { metrics, logger } = this.o;
+    const fence = (): void => {
+      if (!ports.isLive(chunk) || !ports.leaseHeld()) throw new PinstateError('MEMBERSHIP_UNCONFIRMED', `partition ${chunk.topic}/${chunk.partition}: no heartbeat answered within the lease; not writing`);
+    };
     for (let attempt = 0; ; attempt++) {
       if (!ports.isLive(chunk)) return { kind: 'dropped', reason: 'fenced' };
+      const unconfirmed = await this.confirmLease(chunk, ports);
+      if (unconfirmed !== null) return unconfirmed;
       const started = performance.now();
       let failure: unknown;
       try {
-        const result = await this.withHeartbeats(ports, () => ports.apply(ops));
+        const result = await this.withHeartbeats(ports, () => ports.apply(ops, fence));
         metrics.applySeconds.observe((performance.now() - started) / 1000);
         this.dbHealthy = true;
         return { ok: true, result };
       } catch (err: unknown) {
         failure = err;
       }
+      // The fence stopped a write unsent: what this chunk holds may already be another member's.
+      if (isPinstateError(failure) && failure.code === 'MEMBERSHIP_UNCONFIRMED') return { kind: 'dropped', reason: 'fenced' };
       const action = applyErrorAction(failure);
       if (action === 'dead-letter') return { ok: false, refused: failure };
       if (action === 'fail') {
@@ -207,6 +221,24 @@ export class ChunkProcessor {
       const fenced = await this.waitAndConfirm(chunk, ports, attempt);
       if (fenced !== null) return fenced;
     }
+  }
+
+  /** Heartbeats until the lease is held again (at once when it is), or the membership is gone. */
+  private async confirmLease(chunk: Chunk, ports: ChunkPorts): Promise<Stop | null> {
+    for (let a = 0; !ports.leaseHeld(); a++) {
+      if (!ports.isLive(chunk)) return { kind: 'dropped', reason: 'fenced' };
+      try {
+        await ports.heartbeat();
+      } catch (err: unknown) {
+        const action = kafkaErrorAction(err);
+        if (action === 'rejoin') return { kind: 'dropped', reason: 'rejoin' };
+        if (action === 'fail') return { kind: 'failed', error: asError(err) };
+        this.o.metrics.retries.inc({ kind: 'kafka' });
+        this.o.logger.warn({ err: errText(err), attempt: a }, 'heartbeat failed; membership unconfirmed, not writing');
+      }
+      if (!ports.leaseHeld()) await this.o.backoff.wait(a);
+    }
+    return null;
   }
 
   /** Backoff, then heartbeats until the coordinator answers (or the membership is gone). */

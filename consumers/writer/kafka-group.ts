@@ -26,11 +26,24 @@ export const DEFAULT_MAX_MESSAGE_BYTES = 1_048_588;
 /**
  * The member's generations. Each join is a new generation; a heartbeat or commit that says the
  * group moved on ends the current one at once, before kafkajs has rejoined.
+ *
+ * It also holds a lease: the coordinator evicts a member `session_timeout` after the last
+ * heartbeat it received, and only then can its partitions go to another member. So a member whose
+ * join or last answered heartbeat is younger than half the session timeout still owns its
+ * partitions, whatever else happened meanwhile; an older one may not (a stalled process cannot
+ * tell from inside how long it was stopped, but the monotonic clock can). Writes need the lease.
  */
 export class Membership {
   private gen = 0;
   private lost = true;
   private assigned = new Set<string>();
+  private confirmedAt = -Infinity;
+
+  constructor(
+    /** How long a confirmation holds (ms): half the session timeout. */
+    private readonly leaseMs: number,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
 
   get generation(): number {
     return this.gen;
@@ -39,7 +52,13 @@ export class Membership {
   joined(assignment: Readonly<Record<string, readonly number[]>>): void {
     this.gen++;
     this.lost = false;
+    this.confirmedAt = this.now();
     this.assigned = new Set(Object.entries(assignment).flatMap(([topic, ps]) => ps.map((p) => `${topic}/${p}`)));
+  }
+
+  /** The coordinator answered a heartbeat of the current generation. */
+  confirmed(): void {
+    if (!this.lost) this.confirmedAt = this.now();
   }
 
   lose(): void {
@@ -48,6 +67,11 @@ export class Membership {
 
   owns(topic: string, partition: number, generation: number): boolean {
     return !this.lost && generation === this.gen && this.assigned.has(`${topic}/${partition}`);
+  }
+
+  /** True while the last confirmation is younger than the lease. */
+  leaseHeld(): boolean {
+    return !this.lost && this.now() - this.confirmedAt < this.leaseMs;
   }
 }
 
@@ -86,7 +110,7 @@ export interface KafkaGroup {
 }
 
 export function createKafkaGroup(o: KafkaGroupOptions): KafkaGroup {
-  const membership = new Membership();
+  const membership = new Membership(o.sessionTimeoutMs / 2);
   let consumer: Consumer | undefined;
   let producer: Producer | undefined;
   /** No new chunk starts (drain or failure). */
@@ -134,6 +158,8 @@ export function createKafkaGroup(o: KafkaGroupOptions): KafkaGroup {
         o.onJoin();
         o.logger.info({ memberId: e.payload.memberId, generation: membership.generation, assignment: e.payload.memberAssignment }, 'joined group');
       });
+      // kafkajs emits this only after the coordinator answered (a refused heartbeat throws instead).
+      c.on(c.events.HEARTBEAT, () => membership.confirmed());
       c.on(c.events.CRASH, (e) => {
         membership.lose();
         o.logger.error({ err: e.payload.error.message, restart: e.payload.restart }, 'consumer crashed');
@@ -149,6 +175,7 @@ export function createKafkaGroup(o: KafkaGroupOptions): KafkaGroup {
           commit: (position) => classified('commit', () => commitOffsets([position])),
           heartbeat: () => classified('heartbeat', () => payload.heartbeat()),
           isLive: (chunk) => !abandoned && payload.isRunning() && !payload.isStale() && membership.owns(chunk.topic, chunk.partition, chunk.generation),
+          leaseHeld: () => membership.leaseHeld(),
         };
         for (let i = 0; i < batch.messages.length; i += o.maxBatchOps) {
           if (draining || abandoned || !payload.isRunning() || payload.isStale()) return;

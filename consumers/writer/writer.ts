@@ -126,7 +126,7 @@ export function createWriter(options: WriterOptions): Writer {
           onBatch: (topic, partition, lag) => metrics.lag.set({ topic, partition: String(partition) }, lag),
         });
         group = g;
-        await g.start((chunk, consumer) => processor.process(chunk, { ...consumer, apply: (ops) => store.apply(ops) }), (err) => fail(err));
+        await g.start((chunk, consumer) => processor.process(chunk, { ...consumer, apply: (ops, beforeSend) => store.apply(ops, { beforeSend }) }), (err) => fail(err));
         lifecycle.to('running');
       } catch (err: unknown) {
         lifecycle.to('failed');

@@ -5,7 +5,7 @@
  */
 import type pLimit from 'p-limit';
 import { estimateBytes } from './writes.js';
-import type { CqlRow, CqlSession, Statement } from './session.js';
+import type { CqlRow, CqlSession, ExecOptions, Statement } from './session.js';
 
 type Limit = ReturnType<typeof pLimit>;
 
@@ -37,7 +37,7 @@ export async function readByKeys<K>(session: CqlSession, query: string, keys: re
  * under `maxBatchBytes`. Statements with a `onceKey` in `done` are skipped; their keys are added
  * to `done` once written.
  */
-export async function writeGrouped(session: CqlSession, statements: readonly Statement[], maxBatchBytes: number, limit: Limit, done: Set<string>): Promise<void> {
+export async function writeGrouped(session: CqlSession, statements: readonly Statement[], maxBatchBytes: number, limit: Limit, done: Set<string>, beforeSend?: () => void): Promise<void> {
   const groups = new Map<string, Statement[][]>();
   const sizes = new Map<Statement[], number>();
   const seen = new Set<string>();
@@ -65,7 +65,10 @@ export async function writeGrouped(session: CqlSession, statements: readonly Sta
   const all = [...groups.values()].flat();
   await Promise.all(
     all.map((batch) =>
-      limit(() => (batch.length === 1 ? session.execute(batch[0]!.query, batch[0]!.params).then(() => undefined) : session.batchUnlogged(batch, batch[0]!.routingKey ? { routingKey: batch[0]!.routingKey } : {}))),
+      limit(() => {
+        const opts: ExecOptions = { ...(beforeSend === undefined ? {} : { beforeSend }), ...(batch[0]!.routingKey ? { routingKey: batch[0]!.routingKey } : {}) };
+        return batch.length === 1 ? session.execute(batch[0]!.query, batch[0]!.params, opts).then(() => undefined) : session.batchUnlogged(batch, opts);
+      }),
     ),
   );
   for (const key of seen) done.add(key);

@@ -106,7 +106,11 @@ export class Committer {
     return statsShardOf(parseCid(cid).mhPrefix, this.ctx.statsShards);
   }
 
-  async commit(ops: readonly StoreOp[]): Promise<CommitResult> {
+  /**
+   * `beforeSend` (optional) runs before every write request is sent, retries included; a throw
+   * stops the commit unsent from there on (the writer's fence, consumers/writer/chunk-processor.ts).
+   */
+  async commit(ops: readonly StoreOp[], beforeSend?: () => void): Promise<CommitResult> {
     if (ops.length === 0) return { results: [], applied: 0, rejected: 0, duplicates: 0, redelivered: 0 };
     // A batch names each CID several times (upsert, placement, acks): parse each once.
     const parsed = new Map<string, ParsedCid>();
@@ -118,7 +122,7 @@ export class Committer {
     const shards = ops.map((op) => statsShardOf(parse(cidOfOp(op.body)).mhPrefix, this.ctx.statsShards));
     return this.locks.withShards(shards, async () => {
       try {
-        return await this.commitLocked(ops, parse);
+        return await this.commitLocked(ops, parse, beforeSend);
       } catch (err: unknown) {
         this.invalidate(shards);
         throw err;
@@ -126,7 +130,7 @@ export class Committer {
     });
   }
 
-  private async commitLocked(ops: readonly StoreOp[], parse: (cid: string) => ParsedCid): Promise<CommitResult> {
+  private async commitLocked(ops: readonly StoreOp[], parse: (cid: string) => ParsedCid, beforeSend: (() => void) | undefined): Promise<CommitResult> {
     const { session } = this.ctx;
     const limit = this.limit;
     const results: Array<OpResult | undefined> = new Array<OpResult | undefined>(ops.length);
@@ -189,7 +193,7 @@ export class Committer {
         return planCid(cidStateFromRows(cid, rows.pins.get(hex), rows.placements.get(hex)), idx.map((i) => ops[i]!));
       });
       for (const plan of plans) for (const r of plan.results) results[indexOf.get(r.op)!] = r;
-      await this.writePlans(plans, limit, digestOf);
+      await this.writePlans(plans, limit, digestOf, beforeSend);
     }
 
     const final = results.map((r, i) => r ?? duplicate(ops[i]!));
@@ -226,7 +230,7 @@ export class Committer {
     return loaded;
   }
 
-  private async writePlans(plans: readonly CidPlan[], limit: ReturnType<typeof pLimit>, digestOf: (op: StoreOp) => string): Promise<void> {
+  private async writePlans(plans: readonly CidPlan[], limit: ReturnType<typeof pLimit>, digestOf: (op: StoreOp) => string, beforeSend: (() => void) | undefined): Promise<void> {
     const byShard = new Map<number, CidPlan[]>();
     for (const plan of plans) {
       if (plan.recorded.length === 0) continue;
@@ -235,7 +239,7 @@ export class Committer {
       if (list) list.push(plan);
       else byShard.set(shard, [plan]);
     }
-    await Promise.all([...byShard].map(([shard, shardPlans]) => this.writeShard(shard, shardPlans, limit, digestOf)));
+    await Promise.all([...byShard].map(([shard, shardPlans]) => this.writeShard(shard, shardPlans, limit, digestOf, beforeSend)));
   }
 
   /**
@@ -244,7 +248,7 @@ export class Committer {
    * for chunk k's derived rows (so a replay finds them) and for batch k − 1 (the stats row is
    * cumulative: batch k must never be applied without the batches before it).
    */
-  private async writeShard(shard: number, plans: readonly CidPlan[], limit: ReturnType<typeof pLimit>, digestOf: (op: StoreOp) => string): Promise<void> {
+  private async writeShard(shard: number, plans: readonly CidPlan[], limit: ReturnType<typeof pLimit>, digestOf: (op: StoreOp) => string, beforeSend: (() => void) | undefined): Promise<void> {
     const stats = await this.loadStats(shard);
     const budget = this.ctx.maxBatchBytes - 512; // room for the stats row
     const chunks: Chunk[] = [];
@@ -266,7 +270,7 @@ export class Committer {
       bytes += size;
     }
     if (chunk.core.length > 0) chunks.push(chunk);
-    const derivedWritten = chunks.map((c) => writeGrouped(this.ctx.session, c.derived, this.ctx.maxBatchBytes, limit, this.writtenOnce));
+    const derivedWritten = chunks.map((c) => writeGrouped(this.ctx.session, c.derived, this.ctx.maxBatchBytes, limit, this.writtenOnce, beforeSend));
     // Awaited in order below; a failure of a later chunk surfaces there (or is moot after an earlier one).
     for (const p of derivedWritten) p.catch(() => undefined);
     for (const [k, c] of chunks.entries()) {
@@ -274,7 +278,7 @@ export class Committer {
       const counts: StatsCounts = { pins: stats.counts.pins, placements: { ...stats.counts.placements } };
       addCounts(counts, c.delta);
       const ts = Math.max(stats.ts + 1, c.maxTs);
-      await limit(() => this.ctx.session.batchLogged([...c.core, statsStatement(shard, counts, ts, Date.now())]));
+      await limit(() => this.ctx.session.batchLogged([...c.core, statsStatement(shard, counts, ts, Date.now())], beforeSend === undefined ? {} : { beforeSend }));
       stats.counts = counts;
       stats.ts = ts;
     }

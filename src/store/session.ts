@@ -33,6 +33,11 @@ export interface ExecOptions {
   readonly pageState?: string | undefined;
   readonly consistency?: number;
   readonly routingKey?: Buffer;
+  /**
+   * Called before every attempt (the first and each retry), just before the request is sent; a
+   * throw stops the request unsent. The writer's fence: a stalled member must not write late.
+   */
+  readonly beforeSend?: () => void;
 }
 
 export interface Page {
@@ -171,10 +176,11 @@ export async function openSession(options: SessionOptions): Promise<CqlSession> 
   let inFlight = 0;
   const { numRetries, minRetryDelayMs, maxRetryDelayMs } = config.retryPolicy;
 
-  async function withRetry<T>(what: string, idempotent: boolean, fn: () => Promise<T>): Promise<T> {
+  async function withRetry<T>(what: string, idempotent: boolean, fn: () => Promise<T>, beforeSend?: () => void): Promise<T> {
     try {
       return await retry(
         async (attempt) => {
+          beforeSend?.();
           const started = performance.now();
           inFlight++;
           try {
@@ -195,7 +201,8 @@ export async function openSession(options: SessionOptions): Promise<CqlSession> 
         },
       );
     } catch (err: unknown) {
-      logger.error({ query: what, err: errorText(err) }, 'cql failed');
+      // A fence that stopped the request unsent is not a database failure.
+      if (!(err instanceof PinstateError && err.category === 'rejoin')) logger.error({ query: what, err: errorText(err) }, 'cql failed');
       throw toDbError(err);
     }
   }
@@ -214,6 +221,7 @@ export async function openSession(options: SessionOptions): Promise<CqlSession> 
           ...(opts.consistency === undefined ? {} : { consistency: opts.consistency }),
           ...(opts.routingKey === undefined ? {} : { routingKey: opts.routingKey }),
         }),
+        opts.beforeSend,
       );
       return { rows: result.rows ?? [], pageState: result.pageState ?? undefined };
     },
@@ -224,6 +232,7 @@ export async function openSession(options: SessionOptions): Promise<CqlSession> 
           statements.map((s) => ({ query: s.query, params: s.params as CqlValue[] })),
           { prepare: true, logged: true, isIdempotent: opts.idempotent ?? true, ...(opts.consistency === undefined ? {} : { consistency: opts.consistency }) },
         ),
+        opts.beforeSend,
       );
     },
     async batchUnlogged(statements, opts = {}) {
@@ -239,6 +248,7 @@ export async function openSession(options: SessionOptions): Promise<CqlSession> 
             ...(opts.consistency === undefined ? {} : { consistency: opts.consistency }),
           },
         ),
+        opts.beforeSend,
       );
     },
     replicaOf(routingKey) {

@@ -49,8 +49,11 @@ export interface PinStore {
   setDesiredPlacement(opId: string, cid: string, peers: readonly string[], options?: OpOptions): Promise<OpResult>;
   ackPlacement(opId: string, cid: string, peer: string, state: string, options?: OpOptions & { error?: string | null }): Promise<OpResult>;
   beginBatch(): StoreBatch;
-  /** Applies validated ops in order (dedup by op_id, per-CID order kept). */
-  apply(ops: readonly StoreOp[]): Promise<CommitResult>;
+  /**
+   * Applies validated ops in order (dedup by op_id, per-CID order kept). `beforeSend`, if given,
+   * runs before every write request (retries included) and may throw to stop the rest unsent.
+   */
+  apply(ops: readonly StoreOp[], options?: { readonly beforeSend?: () => void }): Promise<CommitResult>;
   /** Missing pin → NotFoundError. */
   get(cid: string): Promise<StoredPin>;
   has(cid: string): Promise<boolean>;
@@ -133,7 +136,7 @@ export async function createStore(options: StoreOptions): Promise<PinStore> {
         },
       };
     },
-    apply: (ops) => committer.commit(ops),
+    apply: (ops, o) => committer.commit(ops, o?.beforeSend),
     get: (cid) => reader.get(cid),
     has: (cid) => reader.has(cid),
     getPlacement: (cid) => reader.getPlacement(cid),

@@ -54,6 +54,12 @@ class Harness {
   commitCalls = 0;
   waits = 0;
   live = true;
+  /** Whether the membership lease is held; a successful heartbeat renews it. */
+  lease = true;
+  /** Calls of the fence the processor hands to apply, per apply call: whether each threw. */
+  readonly fenceThrew: boolean[] = [];
+  /** Runs inside apply before the fence is tried (e.g. the process "stalls" and the lease expires). */
+  duringApply: (call: number) => void = () => undefined;
   /** Per apply call: an error to throw, or undefined to succeed. Can depend on the ops. */
   applyScript: (ops: readonly StoreOp[], call: number) => Error | undefined = () => undefined;
   heartbeatScript: (call: number) => Error | undefined = () => undefined;
@@ -87,8 +93,17 @@ class Harness {
 
   ports(): ChunkPorts {
     return {
-      apply: (ops) => {
+      apply: (ops, beforeSend) => {
         this.applyCalls.push([...ops]);
+        this.duringApply(this.applyCalls.length);
+        // Like the store: the fence runs before the write request goes out.
+        try {
+          beforeSend();
+          this.fenceThrew.push(false);
+        } catch (err: unknown) {
+          this.fenceThrew.push(true);
+          return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+        }
         const err = this.applyScript(ops, this.applyCalls.length);
         return err === undefined ? Promise.resolve(applied(ops)) : Promise.reject(err);
       },
@@ -106,9 +121,11 @@ class Harness {
       heartbeat: () => {
         this.heartbeats++;
         const err = this.heartbeatScript(this.heartbeats);
+        if (err === undefined) this.lease = true;
         return err === undefined ? Promise.resolve() : Promise.reject(err);
       },
       isLive: () => this.live,
+      leaseHeld: () => this.live && this.lease,
     };
   }
 
@@ -191,6 +208,43 @@ describe('ChunkProcessor', () => {
     expect(h.applyCalls).toHaveLength(1);
     expect(h.commits).toEqual([]);
     expect(h.published).toEqual([]);
+  });
+
+  it('an expired membership lease is renewed by a heartbeat the coordinator answers before the first write', async () => {
+    const h = new Harness();
+    h.lease = false;
+    expect(await h.run(chunkOf(['a']))).toMatchObject({ kind: 'committed' });
+    expect(h.heartbeats).toBe(1);
+    expect(h.fenceThrew).toEqual([false]);
+  });
+
+  it('an expired lease whose heartbeat says the group moved on (a stalled member was evicted): dropped before any write', async () => {
+    const h = new Harness();
+    h.lease = false;
+    h.heartbeatScript = () => new KafkaJSProtocolError({ message: 'unknown member', type: 'UNKNOWN_MEMBER_ID', code: 25, retriable: false } as never);
+    expect(await h.run(chunkOf(['a']))).toEqual({ kind: 'dropped', reason: 'rejoin' });
+    expect(h.applyCalls).toEqual([]);
+    expect(h.published).toEqual([]);
+    expect(h.commits).toEqual([]);
+  });
+
+  it('a lease that expires during the apply (the process stalled mid-chunk) stops the write unsent: dropped, nothing published or committed', async () => {
+    const h = new Harness();
+    h.duringApply = () => (h.lease = false);
+    expect(await h.run(chunkOf(['a', 'b']))).toEqual({ kind: 'dropped', reason: 'fenced' });
+    expect(h.fenceThrew).toEqual([true]);
+    expect(h.published).toEqual([]);
+    expect(h.commits).toEqual([]);
+  });
+
+  it('a heartbeat that cannot reach the coordinator keeps an expired lease unconfirmed: no write until one is answered', async () => {
+    const h = new Harness();
+    h.lease = false;
+    h.heartbeatScript = (call) => (call <= 2 ? new KafkaJSConnectionError('coordinator down') : undefined);
+    expect(await h.run(chunkOf(['a']))).toMatchObject({ kind: 'committed' });
+    expect(h.heartbeats).toBe(3);
+    expect(h.waits).toBe(2);
+    expect(h.fenceThrew).toEqual([false]);
   });
 
   it('a heartbeat that cannot reach the coordinator holds the write until membership is confirmed', async () => {
