@@ -32,11 +32,11 @@ for (const [i, name] of names.entries()) {
     });
     results.push(r);
     process.stdout.write(
-      `${r.passed ? 'PASS' : 'FAIL'} ${name}: produced ${r.ops_produced}, applied ${r.ops_applied}, lost ${r.lost}, duplicated ${r.duplicated_effects}, stats_drift ${r.stats_drift}, dlq ${r.dlq} (unexpected ${r.unexpected_dlq}), kills ${r.kills}, server restarts ${r.server_restarts}, ${r.seconds} s${r.mismatched_cids.length ? ` mismatched ${r.mismatched_cids.join(',')}` : ''}${r.bad_drains.length ? ` bad drains ${r.bad_drains.join('; ')}` : ''}\n`,
+      `${r.passed ? 'PASS' : 'FAIL'} ${name}: produced ${r.ops_produced}, applied ${r.ops_applied}, lost ${r.lost}, duplicated ${r.duplicated_effects}, stats_drift ${r.stats_drift}, dlq ${r.dlq} (unexpected ${r.unexpected_dlq}), kills ${r.kills}, stalls ${r.stalls} (fenced chunks ${r.fenced_chunks}), server restarts ${r.server_restarts}, ${r.seconds} s${r.mismatched_cids.length ? ` mismatched ${r.mismatched_cids.join(',')}` : ''}${r.bad_drains.length ? ` bad drains ${r.bad_drains.join('; ')}` : ''}\n`,
     );
   } catch (err: unknown) {
     process.stdout.write(`FAIL ${name}: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
-    results.push({ scenario: name, ops_produced: 0, ops_applied: 0, lost: -1, duplicated_effects: -1, stats_drift: -1, dlq: -1, unexpected_dlq: -1, mismatched_cids: [], kills: 0, restarts: 0, server_restarts: 0, bad_drains: [], passed: false, seconds: 0 });
+    results.push({ scenario: name, ops_produced: 0, ops_applied: 0, lost: -1, duplicated_effects: -1, stats_drift: -1, dlq: -1, unexpected_dlq: -1, mismatched_cids: [], kills: 0, stalls: 0, fenced_chunks: 0, restarts: 0, server_restarts: 0, bad_drains: [], passed: false, seconds: 0 });
   }
 }
 const sum = (f: (r: ScenarioResult) => number): number => results.reduce((n, r) => n + f(r), 0);
@@ -52,7 +52,7 @@ const summary = {
   scenarios_passed: results.filter((r) => r.passed).length,
   scenarios_failed: results.filter((r) => !r.passed).length,
   seconds: Math.round((Date.now() - started) / 1000),
-  scenarios: results.map((r) => ({ scenario: r.scenario, passed: r.passed, lost: r.lost, duplicated_effects: r.duplicated_effects, stats_drift: r.stats_drift, kills: r.kills, server_restarts: r.server_restarts, seconds: r.seconds })),
+  scenarios: results.map((r) => ({ scenario: r.scenario, passed: r.passed, lost: r.lost, duplicated_effects: r.duplicated_effects, stats_drift: r.stats_drift, kills: r.kills, stalls: r.stalls, fenced_chunks: r.fenced_chunks, server_restarts: r.server_restarts, seconds: r.seconds })),
 };
 if (opts.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
 process.exitCode = summary.scenarios_failed === 0 ? 0 : 1;

@@ -13,7 +13,9 @@ import { openSession } from '../../src/store/session.js';
 import { createStore, type PinStore } from '../../src/store/store.js';
 import { createPinProducer, type PinProducer } from '../../producers/index.js';
 
-export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+import { sleep } from '../../src/sleep.js';
+
+export { sleep };
 
 export interface Run {
   readonly config: PinstateConfig;

@@ -16,7 +16,7 @@ import { phase1, phase2Acks } from './workload.js';
 
 const run$ = promisify(execFile);
 
-export const SCENARIOS = ['kill', 'rebalance', 'cassandra-restart', 'kafka-restart', 'sigterm-drain'] as const;
+export const SCENARIOS = ['kill', 'rebalance', 'cassandra-restart', 'kafka-restart', 'sigterm-drain', 'stalled-writer'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export interface ScenarioOptions {
@@ -32,6 +32,10 @@ export interface ScenarioOptions {
 export interface ScenarioResult extends Verdict {
   readonly scenario: ScenarioName;
   readonly kills: number;
+  /** Writers frozen with SIGSTOP and continued later (stalled-writer). */
+  readonly stalls: number;
+  /** Chunks the continued writers dropped uncommitted because their membership was gone or unconfirmed. */
+  readonly fenced_chunks: number;
   readonly restarts: number;
   readonly server_restarts: number;
   readonly bad_drains: string[];
@@ -51,11 +55,25 @@ async function waitRunning(sup: Supervisor): Promise<void> {
   }
 }
 
+interface FaultStats {
+  serverRestarts: number;
+  /** Output of the writers that were stalled, read for their fenced chunks. */
+  readonly stalled: Array<() => string>;
+}
+
 interface Fault {
   /** Runs until `done()` says stop; may assume at least one writer is wanted. */
-  loop(sup: Supervisor, done: () => boolean, stats: { serverRestarts: number }): Promise<void>;
+  loop(sup: Supervisor, done: () => boolean, stats: FaultStats): Promise<void>;
   readonly writers: number;
+  /** Pause between phase 1's publish batches (ms); default 150. */
+  readonly publishPauseMs?: number;
 }
+
+/** The lines a writer logs when it drops a chunk uncommitted (kafka-group.ts). */
+const FENCED_LINE = /chunk dropped uncommitted/g;
+
+/** The writers' session timeout in a chaos run (run-support.ts): a stall longer than it gets the member evicted. */
+const SESSION_TIMEOUT_MS = 10_000;
 
 const FAULTS: Record<ScenarioName, (o: ScenarioOptions) => Fault> = {
   kill: (o) => ({
@@ -109,6 +127,41 @@ const FAULTS: Record<ScenarioName, (o: ScenarioOptions) => Fault> = {
       } while (!done());
     },
   }),
+  /**
+   * Issue 12's fencing proof: with the database down both writers hold chunks they cannot write.
+   * One is frozen (SIGSTOP) past the session timeout, so the group gives its partitions to the
+   * other; the database comes back and the other writes them; then the frozen one is continued.
+   * It still holds the chunks (and cached pin_stats rows) of its old generation: it must write
+   * none of them. Intents keep arriving throughout, so both writers always have work in flight.
+   */
+  'stalled-writer': () => ({
+    writers: 2,
+    publishPauseMs: 1000,
+    async loop(sup, done, stats) {
+      const deadline = Date.now() + 90_000;
+      while (sup.running().length < 2) {
+        if (Date.now() > deadline) throw new Error('two writers did not reach running');
+        await sleep(200);
+      }
+      do {
+        await sleep(3000);
+        await stack('node-stop', '1');
+        await sleep(2000);
+        const victim = sup.running()[0];
+        if (victim) {
+          sup.stall(victim);
+          stats.stalled.push(victim.output);
+        }
+        await sleep(SESSION_TIMEOUT_MS + 5000);
+        await stack('node-start', '1');
+        stats.serverRestarts++;
+        // The surviving writer catches up on the victim's partitions before the victim wakes.
+        await sleep(10_000);
+        if (victim) sup.resume(victim);
+        await sleep(5000);
+      } while (!done());
+    },
+  }),
   'sigterm-drain': () => ({
     writers: 1,
     async loop(sup, done) {
@@ -129,7 +182,7 @@ export async function runScenario(name: ScenarioName, o: ScenarioOptions): Promi
   const fault = FAULTS[name](o);
   const model = new Model();
   const produced: StoreOp[] = [];
-  const stats = { serverRestarts: 0 };
+  const stats: FaultStats = { serverRestarts: 0, stalled: [] };
   let finished = false;
   try {
     const now = Date.now();
@@ -139,7 +192,7 @@ export async function runScenario(name: ScenarioName, o: ScenarioOptions): Promi
     for (let i = 0; i < fault.writers; i++) sup.start();
     const faults = fault.loop(sup, () => finished, stats);
 
-    if (name !== 'sigterm-drain') await publish(run.producer, p1.ops, { batch: 100, pauseMs: 150 });
+    if (name !== 'sigterm-drain') await publish(run.producer, p1.ops, { batch: 100, pauseMs: fault.publishPauseMs ?? 150 });
     produced.push(...p1.ops);
     for (const op of p1.ops) model.apply(op);
     o.log(`${name}: phase 1 published (${p1.ops.length} intents)`);
@@ -169,7 +222,8 @@ export async function runScenario(name: ScenarioName, o: ScenarioOptions): Promi
     await sup.stopAll();
     const verdict = await verify(run, model, produced);
     const passed = verdict.lost === 0 && verdict.duplicated_effects === 0 && verdict.stats_drift === 0 && verdict.unexpected_dlq === 0 && sup.badDrains.length === 0;
-    return { scenario: name, ...verdict, kills: sup.kills, restarts: sup.restarts, server_restarts: stats.serverRestarts, bad_drains: sup.badDrains, passed, seconds: Math.round((Date.now() - started) / 1000) };
+    const fenced = stats.stalled.reduce((n, output) => n + (output().match(FENCED_LINE)?.length ?? 0), 0);
+    return { scenario: name, ...verdict, kills: sup.kills, stalls: sup.stalls, fenced_chunks: fenced, restarts: sup.restarts, server_restarts: stats.serverRestarts, bad_drains: sup.badDrains, passed, seconds: Math.round((Date.now() - started) / 1000) };
   } finally {
     finished = true;
     await sup.stopAll();

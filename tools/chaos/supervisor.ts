@@ -1,4 +1,4 @@
-/** Writer processes under a fault schedule: start, SIGKILL, SIGTERM, counted. */
+/** Writer processes under a fault schedule: start, SIGKILL, SIGTERM, SIGSTOP/SIGCONT, counted. */
 import { spawnWriter, type Child } from '../../test/support/process.js';
 
 export class Supervisor {
@@ -6,6 +6,9 @@ export class Supervisor {
   kills = 0;
   restarts = 0;
   terms = 0;
+  stalls = 0;
+  /** Children stopped with SIGSTOP and not yet continued. */
+  private readonly stopped = new Set<Child>();
   /** Exit codes of SIGTERMed writers that did not exit 0, or took longer than the bound. */
   readonly badDrains: string[] = [];
 
@@ -32,6 +35,23 @@ export class Supervisor {
     await c.exited;
   }
 
+  /** The writers that reached running. */
+  running(): Child[] {
+    return [...this.children].filter((c) => /writer (is )?running/.test(c.output()));
+  }
+
+  /** Freezes a writer (SIGSTOP): it keeps its sockets but sends nothing, like a long GC pause or a frozen VM. */
+  stall(c: Child): void {
+    c.proc.kill('SIGSTOP');
+    this.stopped.add(c);
+    this.stalls++;
+  }
+
+  /** Lets a stalled writer run again (SIGCONT), unaware of how long it was gone. */
+  resume(c: Child): void {
+    if (this.stopped.delete(c)) c.proc.kill('SIGCONT');
+  }
+
   /** Graceful stop of a running writer; the drain must finish within `boundMs` with exit code 0. */
   async term(boundMs: number): Promise<void> {
     // Only writers that reached running: one still loading has no signal handler yet (and no work).
@@ -48,6 +68,8 @@ export class Supervisor {
   }
 
   async stopAll(): Promise<void> {
+    // A stopped process would not see SIGTERM until continued.
+    for (const c of [...this.stopped]) this.resume(c);
     await Promise.all([...this.children].map(async (c) => {
       c.proc.kill('SIGTERM');
       const t = setTimeout(() => c.proc.kill('SIGKILL'), 30_000);
