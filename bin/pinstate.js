@@ -9,4 +9,5 @@ if (!existsSync(fileURLToPath(entry))) {
   process.exit(1);
 }
 const { main } = await import(entry.href);
-process.exitCode = await main(process.argv.slice(2));
+const { exitWhenDone } = await import(new URL('../dist/src/cli/context.js', import.meta.url).href);
+exitWhenDone(await main(process.argv.slice(2)));

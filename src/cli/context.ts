@@ -39,6 +39,11 @@ export interface CliIo {
   readonly logStream: NodeJS.WritableStream;
   /** Resolves with the reason ("SIGTERM", "SIGINT", …) when a long-running command should stop. */
   untilStopped(): Promise<string>;
+  /**
+   * A stop that has begun must end within `ms`: past it the process exits with failure, whatever
+   * is still open (a client library's socket or timer must not keep a stopped service alive).
+   */
+  boundStop(ms: number): void;
 }
 
 /** The context main.ts gives every command: CliContext plus what long-running commands need. */
@@ -120,5 +125,34 @@ export function processIo(): CliIo {
         process.on('SIGTERM', onSignal);
         process.on('SIGINT', onSignal);
       }),
+    boundStop: (ms) => {
+      const timer = setTimeout(() => {
+        process.stderr.write(`pinstate: the stop took longer than ${Math.round(ms / 1000)} s: exiting without finishing it (still open: ${openResources().join(', ') || 'nothing'})\n`);
+        process.exit(EXIT.failure);
+      }, ms);
+      // The bound never keeps the process alive by itself.
+      timer.unref();
+    },
   };
+}
+
+/** What keeps the event loop alive (Node's resource names: TCPSocketWrap, Timeout, …). */
+export function openResources(): string[] {
+  return process.getActiveResourcesInfo();
+}
+
+/**
+ * Ends the real process once a command returned: at once when nothing is left open, else after
+ * `graceMs`, naming what a client library left behind (after a database node restart the
+ * Cassandra driver can keep reconnected sockets past its shutdown()), so a finished command
+ * never hangs.
+ */
+export function exitWhenDone(code: number, graceMs = 2000): void {
+  process.exitCode = code;
+  const timer = setTimeout(() => {
+    const left = openResources().filter((r) => r !== 'Timeout');
+    process.stderr.write(`pinstate: exiting with ${left.length} handle(s) still open (${left.join(', ')})\n`);
+    process.exit(code);
+  }, graceMs);
+  timer.unref();
 }

@@ -52,6 +52,7 @@ export function registerAgentCommand(program: Command, ctx: RunContext): void {
         ctx.out(`pinstate agent running (pid ${process.pid}): peer ${agent.peer}, placements partition ${agent.partition}${server === undefined ? '' : `, metrics http://127.0.0.1:${metricsPort}/metrics`}\n`);
         const reason = await ctx.untilStopped();
         ctx.out(`pinstate agent: ${reason}: stopping\n`);
+        ctx.io.boundStop(config.agent.drainTimeoutMs + 10_000);
         await agent.stop();
         if (server !== undefined) await new Promise<void>((resolve) => server.close(() => resolve()));
         ctx.out('pinstate agent: stopped\n');

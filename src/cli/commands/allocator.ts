@@ -11,6 +11,7 @@ import type { PinstateConfig } from '../../config/types.js';
 import { createStore } from '../../store/store.js';
 import { startService } from '../../service/service.js';
 import { parseInteger } from '../args.js';
+import { stopBoundMs } from './service.js';
 import { act, EXIT, type ExitCode, type RunContext } from '../context.js';
 import { printJson } from '../output.js';
 
@@ -45,6 +46,7 @@ export function registerAllocatorCommands(program: Command, ctx: RunContext): vo
         ctx.out(`pinstate allocator running (pid ${process.pid}, group ${config.allocator.groupId}, ${service.peers?.livePeers().length ?? 0} live peers)\n`);
         const reason = await Promise.race([ctx.untilStopped(), service.failed]);
         ctx.out(`pinstate: ${reason}: stopping the allocator\n`);
+        ctx.io.boundStop(stopBoundMs(config));
         await service.close();
         return EXIT.ok;
       }),

@@ -20,9 +20,15 @@ async function runUntilStopped(ctx: RunContext, config: PinstateConfig, parts: S
   // A writer whose consumer failed for good stops the process too, so a supervisor restarts it.
   const reason = await Promise.race([ctx.untilStopped(), service.failed]);
   ctx.out(`pinstate: ${reason}: stopping (draining the writer, closing the API)\n`);
+  ctx.io.boundStop(stopBoundMs(config));
   const clean = await service.close();
   ctx.out(clean ? 'pinstate: stopped\n' : 'pinstate: stopped without a clean drain; uncommitted messages will be redelivered\n');
   return clean ? EXIT.ok : EXIT.failure;
+}
+
+/** How long a stop may take: the writer's drain plus 10 s to close everything else (issue 12). */
+export function stopBoundMs(config: PinstateConfig): number {
+  return config.writer.drainTimeoutMs + 10_000;
 }
 
 function apiLine(s: RunningService): string {

@@ -10,12 +10,15 @@ export interface Captured {
   logs(): string;
   /** Makes untilStopped() resolve, as SIGTERM would. */
   stop(reason?: string): void;
+  /** The bounds (ms) the command put on its stop, in order. */
+  bounds(): readonly number[];
 }
 
 export function captureIo(env: NodeJS.ProcessEnv = {}): Captured {
   let out = '';
   let err = '';
   let logs = '';
+  const bounds: number[] = [];
   let resolveStop: (reason: string) => void = () => undefined;
   const stopped = new Promise<string>((r) => (resolveStop = r));
   return {
@@ -31,11 +34,13 @@ export function captureIo(env: NodeJS.ProcessEnv = {}): Captured {
         },
       }),
       untilStopped: () => stopped,
+      boundStop: (ms) => void bounds.push(ms),
     },
     out: () => out,
     err: () => err,
     logs: () => logs,
     stop: (reason = 'SIGTERM') => resolveStop(reason),
+    bounds: () => bounds,
   };
 }
 
