@@ -100,7 +100,7 @@ const FAULTS: Record<ScenarioName, (o: ScenarioOptions) => Fault> = {
   }),
   'cassandra-restart': () => ({
     writers: 1,
-    async loop(_sup, done, stats) {
+    async loop(sup, done, stats) {
       await sleep(2000);
       // At least one outage, however fast the workload is.
       do {
@@ -108,6 +108,8 @@ const FAULTS: Record<ScenarioName, (o: ScenarioOptions) => Fault> = {
         await sleep(8000);
         await stack('node-start', '1');
         stats.serverRestarts++;
+        // A writer that died during the outage is restarted, as its supervisor would.
+        if (sup.children.size === 0) sup.start();
         await sleep(15_000);
       } while (!done());
     },
