@@ -1,5 +1,5 @@
 /** The summary for people (a table with the targets) and for scripts (one JSON line). Pure. */
-import type { BenchSummary } from './summary.js';
+import type { BatchBreakdown, BenchSummary } from './summary.js';
 
 /** Issue 7's targets; `met` reads the summary. */
 export const TARGETS = [
@@ -15,6 +15,10 @@ const n = (v: number | null, digits = 0): string => (v === null || !Number.isFin
 function table(rows: ReadonlyArray<readonly string[]>): string {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
   return rows.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ')).join('\n');
+}
+
+function breakdown(b: BatchBreakdown | null): string {
+  return b === null ? '-' : `${n(b.ops_per_batch, 1)} ops; ${n(b.apply_ms, 1)} / ${n(b.publish_ms, 1)} / ${n(b.commit_ms, 1)} ms (${n(b.batches)} batches)`;
 }
 
 export function formatTable(s: BenchSummary, logPath: string): string {
@@ -36,6 +40,7 @@ export function formatTable(s: BenchSummary, logPath: string): string {
     ...(s.pinstate_vs_ipfs_cluster === null ? [] : [['pinstate vs ipfs-cluster (pipeline ÷ ipfs-cluster)', `${n(s.pinstate_vs_ipfs_cluster, 2)}x`]]),
     [`latency p50 / p95 / p99 / max at ${n(s.offered_pins_per_s)} pins/s`, `${n(s.latency_ms.p50, 1)} / ${n(s.latency_ms.p95, 1)} / ${n(s.latency_ms.p99, 1)} / ${n(s.latency_ms.max, 1)} ms`],
     ['latency ops (lost)', `${n(s.latency_ops)} (${n(s.latency_lost)})`],
+    ...(['latency', 'pipeline'] as const).map((phase) => [`writer batch, ${phase === 'latency' ? 'latency mode' : 'backlog drain'} (mean ops; apply / publish / commit)`, breakdown(s.writer_batches[phase])]),
     ['get p50 / p99', `${n(s.get_p50_ms, 2)} / ${n(s.get_p99_ms, 2)} ms`],
     [`list (${n(s.list_pins)} pins)`, `${n(s.list_pins_per_s)} pins/s, RSS +${n(s.list_rss_growth_mb, 1)} MB`],
     ['export (child process)', s.export_pins_per_s === null ? '-' : `${n(s.export_pins_per_s)} pins/s, peak RSS ${n(s.export_peak_rss_mb, 1)} MB`],

@@ -12,6 +12,22 @@ export function percentile(values: readonly number[], p: number): number {
   return sorted[rank - 1]!;
 }
 
+/**
+ * Where the writer's batches spent their time during one phase: means per batch from the writer's
+ * own histograms (pinstate_writer_*), as scraped into the run log at the phase's start and end.
+ */
+export interface BatchBreakdown {
+  /** Batches the writer applied in the phase (pinstate_writer_batch_ops count). */
+  readonly batches: number;
+  readonly ops_per_batch: number;
+  /** Mean ms per batch: store apply (reads, derived rows, the logged core batch). */
+  readonly apply_ms: number;
+  /** Mean ms per batch: publishing its events and placement changes. */
+  readonly publish_ms: number;
+  /** Mean ms per batch: committing its offsets. */
+  readonly commit_ms: number;
+}
+
 export interface BenchSummary {
   readonly pins: number;
   readonly ceiling_pins_per_s: number;
@@ -30,6 +46,11 @@ export interface BenchSummary {
   readonly offered_pins_per_s: number;
   readonly latency_ops: number;
   readonly latency_lost: number;
+  /**
+   * The writer's batches in the latency mode and while draining the backlog (null for a phase
+   * whose log line has no writer metrics: `--no-writer-metrics`, or a failed scrape).
+   */
+  readonly writer_batches: { readonly latency: BatchBreakdown | null; readonly pipeline: BatchBreakdown | null };
   readonly get_p50_ms: number;
   readonly get_p99_ms: number;
   readonly list_pins_per_s: number;
@@ -79,6 +100,28 @@ function serverCpu(line: Fields, ticksPerSecond: number, pins: number): Record<s
   return out;
 }
 
+type Histogram = { readonly sum: number; readonly count: number };
+
+function histogram(metrics: Record<string, unknown>, name: string): Histogram | null {
+  const h = metrics[name] as Partial<Histogram> | undefined;
+  return h !== undefined && typeof h.sum === 'number' && typeof h.count === 'number' ? { sum: h.sum, count: h.count } : null;
+}
+
+/** The batch breakdown of a phase's `writer_metrics` (null when a histogram is missing or no batch ran). */
+export function batchBreakdown(line: Fields): BatchBreakdown | null {
+  const metrics = line['writer_metrics'];
+  if (metrics === null || typeof metrics !== 'object') return null;
+  const m = metrics as Record<string, unknown>;
+  const ops = histogram(m, 'pinstate_writer_batch_ops');
+  const apply = histogram(m, 'pinstate_writer_apply_seconds');
+  const publish = histogram(m, 'pinstate_writer_publish_seconds');
+  const commit = histogram(m, 'pinstate_writer_commit_seconds');
+  if (ops === null || apply === null || publish === null || commit === null || ops.count === 0) return null;
+  // Each stage's mean over its own count: a batch with nothing to publish records no publish.
+  const meanMs = (h: Histogram): number => (h.count === 0 ? 0 : round((h.sum / h.count) * 1000, 1));
+  return { batches: ops.count, ops_per_batch: round(ops.sum / ops.count, 1), apply_ms: meanMs(apply), publish_ms: meanMs(publish), commit_ms: meanMs(commit) };
+}
+
 /** The IPFS Cluster peer's rate: pins it accepted (POSTs without error) over the time until its state listed them. */
 export function ipfsClusterRate(line: Fields): number {
   const accepted = num(line, 'pins') - num(line, 'post_errors');
@@ -125,6 +168,7 @@ export function summarize(lines: readonly LogLine[]): BenchSummary {
     offered_pins_per_s: num(latency, 'offered_pins_per_s'),
     latency_ops: num(latency, 'ops'),
     latency_lost: num(latency, 'lost'),
+    writer_batches: { latency: batchBreakdown(latency), pipeline: batchBreakdown(pipeline) },
     get_p50_ms: round(percentile(gets, 50), 3),
     get_p99_ms: round(percentile(gets, 99), 3),
     list_pins_per_s: rate(num(reads, 'list_pins'), num(reads, 'list_ms')),

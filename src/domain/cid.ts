@@ -87,3 +87,16 @@ export function cidFromBytes(bytes: Uint8Array, field = 'cid'): ParsedCid {
 function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
+
+/**
+ * The canonical text of a binary CID read back from the store, without building a CID object:
+ * the bytes were validated when written, and list() turns ~10^5 of them into text per second, so
+ * the multihash views and caches CID.decode allocates per call are pure garbage here. Same text
+ * as cidFromBytes(bytes).text: base58btc of the bytes for v0 (a bare sha2-256 multihash),
+ * base32 multibase for v1. Anything else takes the validating path.
+ */
+export function cidTextFromBytes(bytes: Uint8Array, field = 'cid'): string {
+  if (bytes.length === 34 && bytes[0] === 0x12 && bytes[1] === 0x20) return base58btc.baseEncode(bytes);
+  if (bytes.length > 2 && bytes.length <= MAX_CID_BYTES && bytes[0] === 0x01) return base32.encode(bytes);
+  return cidFromBytes(bytes, field).text;
+}

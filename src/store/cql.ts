@@ -6,6 +6,13 @@
 export const PIN_COLUMNS =
   'cid_bin, mh_prefix, owner, pin_type, max_depth, rf_min, rf_max, name, tags, metadata, expire_at, shard_size, reference, pin_update, origins, cluster_ts, created_at, updated_at, last_op_id, write_ts';
 
+/**
+ * What reads return (a StoredPin): PIN_COLUMNS without mh_prefix and write_ts, which only the
+ * writer's planner uses. Every column costs the driver a buffer view and a decode per row.
+ */
+export const READ_PIN_COLUMNS = 'cid_bin, owner, pin_type, max_depth, rf_min, rf_max, name, tags, metadata, expire_at, shard_size, reference, pin_update, origins, cluster_ts, created_at, updated_at, last_op_id';
+export const READ_PLACEMENT_COLUMNS = 'cid_bin, desired, actual, errors, updated_at, last_op_id';
+
 export const CQL = {
   selectPin: `SELECT ${PIN_COLUMNS} FROM pins_by_cid WHERE cid_bin = ?`,
   selectPlacement: 'SELECT cid_bin, desired, actual, errors, updated_at, last_op_id, write_ts FROM placements_by_cid WHERE cid_bin = ?',
@@ -36,6 +43,13 @@ export const CQL = {
   scanPinsTok: `SELECT token(cid_bin) AS tok, ${PIN_COLUMNS} FROM pins_by_cid WHERE token(cid_bin) >= ? AND token(cid_bin) <= ?`,
   scanPlacementsTok:
     'SELECT token(cid_bin) AS tok, cid_bin, desired, actual, errors, updated_at, last_op_id, write_ts FROM placements_by_cid WHERE token(cid_bin) >= ? AND token(cid_bin) <= ?',
+  // Reads (get, has, list, export): only the columns a StoredPin is built from.
+  readPin: `SELECT ${READ_PIN_COLUMNS} FROM pins_by_cid WHERE cid_bin = ?`,
+  readPlacement: `SELECT ${READ_PLACEMENT_COLUMNS} FROM placements_by_cid WHERE cid_bin = ?`,
+  /** A row with a pin_type is a live pin (a delete leaves a marker without one). */
+  hasPin: 'SELECT pin_type FROM pins_by_cid WHERE cid_bin = ?',
+  listPinsTok: `SELECT token(cid_bin) AS tok, ${READ_PIN_COLUMNS} FROM pins_by_cid WHERE token(cid_bin) >= ? AND token(cid_bin) <= ?`,
+  listPlacementsTok: `SELECT token(cid_bin) AS tok, ${READ_PLACEMENT_COLUMNS} FROM placements_by_cid WHERE token(cid_bin) >= ? AND token(cid_bin) <= ?`,
   selectPeerBuckets: 'SELECT bucket FROM peer_buckets WHERE peer_id = ?',
   selectPeerBucket: 'SELECT cid_bin, state, desired, error, updated_at FROM pins_by_peer WHERE peer_id = ? AND bucket = ?',
 } as const;

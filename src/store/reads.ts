@@ -1,16 +1,12 @@
 /** Reads: straight to the core tables, at the configured consistency. */
-import type cassandra from 'cassandra-driver';
-import { parseCid } from '../domain/cid.js';
+import { cidTextFromBytes, parseCid } from '../domain/cid.js';
 import type { PlacementState } from '../domain/placement-state.js';
 import { NotFoundError } from '../errors.js';
 import { CQL } from './cql.js';
 import { addCounts, emptyCounts, type PinRecord, type PlacementRecord, type StatsCounts } from './records.js';
-import { fromLong, pinFromRow, placementFromRow } from './rows.js';
-import { mergeConcurrent, scanPartition, scanRangePages, splitRing, type TokenRange } from './scan.js';
+import { fromLong, placementFromRow, storedPinFromRows } from './rows.js';
+import { compareToken, mergeConcurrent, scanPartition, scanRangePages, splitRing, type LongBits, type TokenRange } from './scan.js';
 import type { CqlRow, CqlSession } from './session.js';
-import { cidFromBytes } from '../domain/cid.js';
-
-type Long = cassandra.types.Long;
 
 /** A pin with its placement, as reads return it. */
 export interface StoredPin extends PinRecord {
@@ -43,6 +39,9 @@ export interface Stats {
   readonly totalPlacements: number;
 }
 
+/** A key for a bind parameter: the CID's own bytes when they are a Buffer already, else a view (no copy). */
+const keyOf = (bytes: Uint8Array): Buffer => (Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+
 export class Reader {
   constructor(
     private readonly session: CqlSession,
@@ -51,23 +50,20 @@ export class Reader {
 
   async get(cid: string): Promise<StoredPin> {
     const parsed = parseCid(cid);
-    const key = Buffer.from(parsed.bytes);
-    const [pinRow, placementRow] = await Promise.all([
-      this.session.execute(CQL.selectPin, [key]),
-      this.session.execute(CQL.selectPlacement, [key]),
-    ]);
-    const pin = pinFromRow(pinRow.rows[0]);
+    const key = keyOf(parsed.bytes);
+    const [pinRow, placementRow] = await Promise.all([this.session.execute(CQL.readPin, [key]), this.session.execute(CQL.readPlacement, [key])]);
+    const pin = storedPinFromRows(pinRow.rows[0], placementRow.rows[0]);
     if (!pin) throw new NotFoundError(parsed.text);
-    return { ...pin, placement: placementFromRow(placementRow.rows[0]) };
+    return pin;
   }
 
   async has(cid: string): Promise<boolean> {
-    const row = (await this.session.execute(CQL.selectPin, [Buffer.from(parseCid(cid).bytes)])).rows[0];
-    return pinFromRow(row) !== null;
+    const row = (await this.session.execute(CQL.hasPin, [keyOf(parseCid(cid).bytes)])).rows[0];
+    return row !== undefined && row['pin_type'] !== null && row['pin_type'] !== undefined;
   }
 
   async getPlacement(cid: string): Promise<PlacementRecord | null> {
-    const row = (await this.session.execute(CQL.selectPlacement, [Buffer.from(parseCid(cid).bytes)])).rows[0];
+    const row = (await this.session.execute(CQL.readPlacement, [keyOf(parseCid(cid).bytes)])).rows[0];
     return placementFromRow(row);
   }
 
@@ -95,7 +91,7 @@ export class Reader {
 
   /** One token range of pins_by_cid merge-joined with the same range of placements_by_cid. */
   private async *listRange(range: TokenRange, pageSize: number): AsyncGenerator<StoredPin[]> {
-    const placementPages = scanRangePages(this.session, CQL.scanPlacementsTok, range, pageSize);
+    const placementPages = scanRangePages(this.session, CQL.listPlacementsTok, range, pageSize);
     let buffered: readonly CqlRow[] = [];
     let at = 0;
     let exhausted = false;
@@ -109,26 +105,29 @@ export class Reader {
       return buffered[at];
     };
     try {
-      for await (const rows of scanRangePages(this.session, CQL.scanPinsTok, range, pageSize)) {
+      for await (const rows of scanRangePages(this.session, CQL.listPinsTok, range, pageSize)) {
         const out: StoredPin[] = [];
         for (const row of rows) {
-          const pin = pinFromRow(row);
-          if (!pin) continue;
-          const tok = row['tok'] as Long;
+          // Delete markers have no pin_type: skipped before any placement row is looked at, as
+          // their placement (if one was left behind) is passed over by the next live pin's search.
+          if (row['pin_type'] === null || row['pin_type'] === undefined) continue;
+          const tok = row['tok'] as LongBits;
           const key = row['cid_bin'] as Buffer;
-          let placement: PlacementRecord | null = null;
+          let placementRow: CqlRow | undefined;
           for (;;) {
             const p = at < buffered.length ? buffered[at] : await refill();
             if (p === undefined) break;
-            const order = (p['tok'] as Long).compare(tok) || Buffer.compare(p['cid_bin'] as Buffer, key);
+            // Both tables are read in (token, key) order; equal tokens are ordered by key bytes.
+            const order = compareToken(p['tok'] as LongBits, tok) || Buffer.compare(p['cid_bin'] as Buffer, key);
             if (order > 0) break;
             at++;
             if (order === 0) {
-              placement = placementFromRow(p);
+              placementRow = p;
               break;
             }
           }
-          out.push({ ...pin, placement });
+          const pin = storedPinFromRows(row, placementRow);
+          if (pin) out.push(pin);
         }
         if (out.length > 0) yield out;
       }
@@ -149,7 +148,7 @@ export class Reader {
             const state = row['state'] as PlacementState;
             if (options.state !== undefined && state !== options.state) continue;
             yield {
-              cid: cidFromBytes(row['cid_bin'] as Buffer).text,
+              cid: cidTextFromBytes(row['cid_bin'] as Uint8Array),
               peer,
               state,
               desired: (row['desired'] as boolean | null) ?? false,

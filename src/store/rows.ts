@@ -1,6 +1,6 @@
 /** Row ↔ record mapping for the core tables. Pure apart from the driver's value types. */
 import cassandra from 'cassandra-driver';
-import { cidFromBytes } from '../domain/cid.js';
+import { cidTextFromBytes } from '../domain/cid.js';
 import type { PinSpec, PinType } from '../domain/pin.js';
 import type { PlacementState } from '../domain/placement-state.js';
 import type { SourcePosition } from '../domain/messages.js';
@@ -17,44 +17,83 @@ export function fromLong(value: unknown): number {
   return (value as cassandra.types.Long).toNumber();
 }
 
+/** unix ms of a timestamp cell, or null. */
 const ms = (value: unknown): number | null => (value instanceof Date ? value.getTime() : null);
-const cidText = (value: unknown): string | null => (value instanceof Uint8Array && value.length > 0 ? cidFromBytes(value).text : null);
+const cidText = (value: unknown): string | null => (value instanceof Uint8Array && value.length > 0 ? cidTextFromBytes(value) : null);
 
-/** A pins_by_cid row with a pin_type is a live pin; without one it is a delete marker. */
-export function pinFromRow(row: CqlRow | undefined): PinRecord | null {
-  if (!row || row['pin_type'] === null || row['pin_type'] === undefined) return null;
-  const spec: PinSpec = {
-    cid: cidFromBytes(row['cid_bin'] as Buffer).text,
+/*
+ * Rows are mapped without defensive copies: the driver decodes every collection into a fresh
+ * array or object that only the row references, and the row is dropped after mapping, so the
+ * record may own them. Sets come back in the server's order and are sorted in place (a no-op pass
+ * when already sorted); absent collections share one frozen empty value instead of a new one per
+ * row. list() maps ~10^5 rows a second, where each avoided allocation is GC time saved.
+ */
+const NO_STRINGS: readonly string[] = Object.freeze([]);
+const NO_ENTRIES: Readonly<Record<string, never>> = Object.freeze({});
+const sortedSet = (value: unknown): readonly string[] => (value === null || value === undefined ? NO_STRINGS : (value as string[]).sort());
+const list = (value: unknown): readonly string[] => (value === null || value === undefined ? NO_STRINGS : (value as string[]));
+const entries = <V>(value: unknown): Readonly<Record<string, V>> => (value === null || value === undefined ? NO_ENTRIES : (value as Record<string, V>));
+
+function specFromRow(row: CqlRow, pinType: PinType): PinSpec {
+  return {
+    cid: cidTextFromBytes(row['cid_bin'] as Uint8Array),
     owner: (row['owner'] as string | null) ?? '',
-    pinType: row['pin_type'] as PinType,
+    pinType,
     maxDepth: (row['max_depth'] as number | null) ?? -1,
     replicationFactorMin: (row['rf_min'] as number | null) ?? 0,
     replicationFactorMax: (row['rf_max'] as number | null) ?? 0,
     name: (row['name'] as string | null) ?? '',
-    tags: [...((row['tags'] as string[] | null) ?? [])].sort(),
-    metadata: { ...((row['metadata'] as Record<string, string> | null) ?? {}) },
+    tags: sortedSet(row['tags']),
+    metadata: entries<string>(row['metadata']),
     expireAt: ms(row['expire_at']),
     shardSize: fromLong(row['shard_size']),
     reference: cidText(row['reference']),
     pinUpdate: cidText(row['pin_update']),
-    origins: [...((row['origins'] as string[] | null) ?? [])],
+    origins: list(row['origins']),
     timestamp: ms(row['cluster_ts']),
   };
-  return { spec, createdAt: ms(row['created_at']) ?? 0, updatedAt: ms(row['updated_at']) ?? 0, lastOpId: (row['last_op_id'] as string | null) ?? '' };
+}
+
+const pinTypeOf = (row: CqlRow | undefined): PinType | null => (row === undefined ? null : ((row['pin_type'] as PinType | null | undefined) ?? null));
+
+/** A pins_by_cid row with a pin_type is a live pin; without one it is a delete marker. */
+export function pinFromRow(row: CqlRow | undefined): PinRecord | null {
+  const pinType = pinTypeOf(row);
+  if (row === undefined || pinType === null) return null;
+  return { spec: specFromRow(row, pinType), createdAt: ms(row['created_at']) ?? 0, updatedAt: ms(row['updated_at']) ?? 0, lastOpId: (row['last_op_id'] as string | null) ?? '' };
+}
+
+/** A live pin with its placement as reads return it, built as one object (null for a missing pin or a delete marker). */
+export function storedPinFromRows(pinRow: CqlRow | undefined, placementRow: CqlRow | undefined): (PinRecord & { readonly placement: PlacementRecord | null }) | null {
+  const pinType = pinTypeOf(pinRow);
+  if (pinRow === undefined || pinType === null) return null;
+  return {
+    spec: specFromRow(pinRow, pinType),
+    createdAt: ms(pinRow['created_at']) ?? 0,
+    updatedAt: ms(pinRow['updated_at']) ?? 0,
+    lastOpId: (pinRow['last_op_id'] as string | null) ?? '',
+    placement: placementFromRow(placementRow),
+  };
 }
 
 export function placementFromRow(row: CqlRow | undefined): PlacementRecord | null {
-  if (!row) return null;
-  const desired = [...((row['desired'] as string[] | null) ?? [])].sort();
-  const actual = { ...((row['actual'] as Record<string, PlacementState> | null) ?? {}) };
-  if (desired.length === 0 && Object.keys(actual).length === 0) return null;
+  if (row === undefined) return null;
+  const desired = sortedSet(row['desired']);
+  const actual = entries<PlacementState>(row['actual']);
+  if (desired.length === 0 && isEmpty(actual)) return null;
   return {
     desired,
     actual,
-    errors: { ...((row['errors'] as Record<string, string> | null) ?? {}) },
+    errors: entries<string>(row['errors']),
     updatedAt: ms(row['updated_at']) ?? 0,
     lastOpId: (row['last_op_id'] as string | null) ?? '',
   };
+}
+
+/** No own enumerable key (without building Object.keys' array). */
+function isEmpty(record: Readonly<Record<string, unknown>>): boolean {
+  for (const key in record) if (Object.hasOwn(record, key)) return false;
+  return true;
 }
 
 /** Builds the planner's view of a CID from its two core rows (either may be missing). */

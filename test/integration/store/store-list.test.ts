@@ -55,6 +55,15 @@ describe('list() joins pins with placements', () => {
       expect(got, cid).toBeDefined();
       const one = await ks.store.get(cid);
       expect(got!.placement, cid).toEqual(one.placement);
+      // Exactly what was written for this pin, not only what get() reads through the same mapping.
+      const i = cids.indexOf(cid);
+      expect(got!.spec.cid).toBe(cid);
+      if (i % 3 === 0) expect(got!.placement, cid).toBeNull();
+      else {
+        expect(got!.placement?.desired, cid).toEqual([...peersOf(i)].sort());
+        expect(Object.keys(got!.placement?.actual ?? {}).sort(), cid).toEqual([...peersOf(i)].sort());
+        expect(got!.placement?.lastOpId, cid).toBe(`pl-${i}`);
+      }
       if (got!.placement) withPlacement++;
     }
     expect(withPlacement).toBe(live.filter((c) => cids.indexOf(c) % 3 !== 0).length);

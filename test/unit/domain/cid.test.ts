@@ -2,8 +2,33 @@ import { createHash } from 'node:crypto';
 import { CID } from 'multiformats/cid';
 import * as Digest from 'multiformats/hashes/digest';
 import { describe, expect, it } from 'vitest';
-import { cidFromBytes, parseCid } from '../../../src/domain/cid.js';
+import { cidFromBytes, cidTextFromBytes, parseCid } from '../../../src/domain/cid.js';
 import { mhPrefixKey, peerBucket } from '../../../src/domain/mh-prefix.js';
+
+describe('cidTextFromBytes', () => {
+  it('gives the same text as cidFromBytes for v0 and v1 CIDs of every accepted hash', () => {
+    const texts = ['QmbrCtydGyPeHiLURSPMqrvE5mCgMCwFYq3UD4XLCeAYw6'];
+    for (const [code, len] of [[0x12, 32], [0x13, 64], [0x1e, 32], [0xb220, 32]] as const) {
+      for (const codec of [0x55, 0x70, 0x71]) {
+        const digest = new Uint8Array(createHash('sha512').update(`${code}:${codec}`).digest()).subarray(0, len);
+        texts.push(CID.createV1(codec, Digest.create(code, digest)).toString());
+      }
+    }
+    for (const text of texts) {
+      const bytes = parseCid(text).bytes;
+      expect(cidTextFromBytes(bytes)).toBe(text);
+      expect(cidTextFromBytes(bytes)).toBe(cidFromBytes(bytes).text);
+      // A view into a larger buffer (the driver's frame with copyBuffer off) reads the same.
+      const frame = Buffer.concat([Buffer.from([9, 9, 9]), Buffer.from(bytes), Buffer.from([7])]);
+      expect(cidTextFromBytes(frame.subarray(3, 3 + bytes.length))).toBe(text);
+    }
+  });
+
+  it('validates what is neither v0 nor v1', () => {
+    expect(() => cidTextFromBytes(new Uint8Array([0x02, 0x55, 0x12, 0x20]), 'cid_bin')).toThrow(expect.objectContaining({ code: 'INVALID_CID', field: 'cid_bin' }));
+    expect(() => cidTextFromBytes(new Uint8Array([]))).toThrow(expect.objectContaining({ code: 'INVALID_CID' }));
+  });
+});
 
 describe('parseCid', () => {
   it('parses CIDv0 and gives the canonical base58 text', () => {
