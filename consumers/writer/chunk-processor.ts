@@ -93,6 +93,16 @@ export interface ChunkHealth {
 }
 
 type OpResult = CommitResult['results'][number];
+
+/** What apply and publish act for: one chunk, or a group of small chunks gathered together. */
+interface Unit {
+  /** The first chunk's ports: apply, publish, heartbeat and the lease are the member's, not a partition's. */
+  readonly ports: ChunkPorts;
+  /** Every chunk of the unit is still owned under its generation. */
+  live(): boolean;
+  /** For logs: the first chunk's partition. */
+  readonly where: { readonly topic: string; readonly partition: number };
+}
 type Stop = Exclude<ChunkOutcome, { kind: 'committed' }>;
 const isStop = (x: unknown): x is Stop => typeof x === 'object' && x !== null && 'kind' in x;
 
@@ -110,66 +120,94 @@ export class ChunkProcessor {
   }
 
   async process(chunk: Chunk, ports: ChunkPorts): Promise<ChunkOutcome> {
-    const { metrics } = this.o;
-    if (chunk.messages.length === 0) throw new Error('empty chunk');
-    if (!ports.isLive(chunk)) return { kind: 'dropped', reason: 'fenced' };
-    const role = this.o.roleOf(chunk.topic);
-    const partitions = this.o.partitionsOf(chunk.topic);
-    const ops: StoreOp[] = [];
-    const raw = new Map<StoreOp, ChunkMessage>();
-    const dead: Array<{ message: ChunkMessage; dead: DeadLetter }> = [];
-    for (const m of chunk.messages) {
-      const d = decodeMessage(role, { topic: chunk.topic, partition: chunk.partition, offset: m.offset, value: m.value }, partitions);
-      if (d.ok) {
-        ops.push(d.op);
-        raw.set(d.op, m);
-      } else dead.push({ message: m, dead: d.dead });
-    }
-    metrics.batchOps.observe(ops.length);
-
-    const applied = await this.applyChunk(chunk, ports, ops);
-    if (isStop(applied)) return applied;
-    const { results } = applied;
-    for (const [op, d] of applied.failed) dead.push({ message: raw.get(op)!, dead: d });
-
-    for (const r of results) {
-      metrics.messages.inc({ topic: chunk.topic, outcome: r.outcome });
-      // A redelivered rejection re-sends its dead letter too: the first delivery may have died before publishing.
-      if (r.outcome === 'rejected' || (r.outcome === 'redelivered' && r.event?.outcome === 'rejected')) dead.push({ message: raw.get(r.op)!, dead: rejectionDeadLetter(r) });
-    }
-    const out = resultMessages(results, this.o.outputTopics);
-    if (dead.length > 0) {
-      out.push({
-        topic: this.o.dlqTopicOf(chunk.topic),
-        messages: dead.map(({ message, dead: d }) => {
-          metrics.dlq.inc({ topic: chunk.topic, reason: d.reason });
-          if (!results.some((r) => r.op.opId === d.opId && r.outcome === 'rejected')) metrics.messages.inc({ topic: chunk.topic, outcome: 'dead_lettered' });
-          this.o.logger.warn({ reason: d.reason, topic: chunk.topic, partition: chunk.partition, offset: message.offset, detail: d.message }, 'dead letter');
-          return deadLetterMessage({ topic: chunk.topic, partition: chunk.partition, offset: message.offset, value: message.value, key: message.key }, d);
-        }),
-      });
-    }
-
-    const published = await this.publish(chunk, ports, out);
-    if (published !== null) return published;
-
-    const next = (BigInt(chunk.messages[chunk.messages.length - 1]!.offset) + 1n).toString();
-    const committed = await this.commit(chunk, ports, { topic: chunk.topic, partition: chunk.partition, offset: next });
-    if (committed !== null) return committed;
-    return { kind: 'committed', next };
+    return (await this.processGroup([{ chunk, ports }]))[0]!;
   }
 
-  /** The whole chunk in one apply; if the database refuses it for an input reason, op by op. */
-  private async applyChunk(chunk: Chunk, ports: ChunkPorts, ops: StoreOp[]): Promise<Stop | { results: OpResult[]; failed: Map<StoreOp, DeadLetter> }> {
+  /**
+   * Several chunks (of different partitions, gathered by gatherer.ts) as one: one apply of all
+   * their ops, one publish of all their outputs, then each chunk's offset commit (the adapter
+   * coalesces them into one request). The rules are those of one chunk: nothing is written unless
+   * every chunk of the group is still owned and the lease is held, and no offset is committed past
+   * an op that was neither applied nor dead-lettered for an input reason. One outcome per item.
+   */
+  async processGroup(items: ReadonlyArray<{ readonly chunk: Chunk; readonly ports: ChunkPorts }>): Promise<ChunkOutcome[]> {
+    const { metrics } = this.o;
+    const outcomes: Array<ChunkOutcome | undefined> = items.map(({ chunk, ports }) => {
+      if (chunk.messages.length === 0) throw new Error('empty chunk');
+      return ports.isLive(chunk) ? undefined : { kind: 'dropped', reason: 'fenced' };
+    });
+    const live = items.filter((_, i) => outcomes[i] === undefined);
+    if (live.length === 0) return outcomes as ChunkOutcome[];
+    const first = live[0]!;
+    const unit: Unit = { ports: first.ports, where: first.chunk, live: () => live.every(({ chunk, ports }) => ports.isLive(chunk)) };
+
+    const ops: StoreOp[] = [];
+    const raw = new Map<StoreOp, { message: ChunkMessage; chunk: Chunk }>();
+    const dead: Array<{ message: ChunkMessage; chunk: Chunk; dead: DeadLetter }> = [];
+    for (const { chunk } of live) {
+      const role = this.o.roleOf(chunk.topic);
+      const partitions = this.o.partitionsOf(chunk.topic);
+      let decoded = 0;
+      for (const m of chunk.messages) {
+        const d = decodeMessage(role, { topic: chunk.topic, partition: chunk.partition, offset: m.offset, value: m.value }, partitions);
+        if (d.ok) {
+          ops.push(d.op);
+          raw.set(d.op, { message: m, chunk });
+          decoded++;
+        } else dead.push({ message: m, chunk, dead: d.dead });
+      }
+      metrics.batchOps.observe(decoded);
+    }
+
+    const applied = await this.applyChunk(unit, ops);
+    if (isStop(applied)) return outcomes.map((o) => o ?? applied);
+    const { results } = applied;
+    for (const [op, d] of applied.failed) dead.push({ ...raw.get(op)!, dead: d });
+
+    for (const r of results) {
+      const { message, chunk } = raw.get(r.op)!;
+      metrics.messages.inc({ topic: chunk.topic, outcome: r.outcome });
+      // A redelivered rejection re-sends its dead letter too: the first delivery may have died before publishing.
+      if (r.outcome === 'rejected' || (r.outcome === 'redelivered' && r.event?.outcome === 'rejected')) dead.push({ message, chunk, dead: rejectionDeadLetter(r) });
+    }
+    const out = resultMessages(results, this.o.outputTopics);
+    const dlq = new Map<string, TopicMessages['messages'][number][]>();
+    for (const { message, chunk, dead: d } of dead) {
+      metrics.dlq.inc({ topic: chunk.topic, reason: d.reason });
+      if (!results.some((r) => r.op.opId === d.opId && r.outcome === 'rejected')) metrics.messages.inc({ topic: chunk.topic, outcome: 'dead_lettered' });
+      this.o.logger.warn({ reason: d.reason, topic: chunk.topic, partition: chunk.partition, offset: message.offset, detail: d.message }, 'dead letter');
+      const topic = this.o.dlqTopicOf(chunk.topic);
+      const list = dlq.get(topic) ?? [];
+      dlq.set(topic, list);
+      list.push(deadLetterMessage({ topic: chunk.topic, partition: chunk.partition, offset: message.offset, value: message.value, key: message.key }, d));
+    }
+    for (const [topic, messages] of dlq) out.push({ topic, messages });
+
+    const published = await this.publish(unit, out);
+    if (published !== null) return outcomes.map((o) => o ?? published);
+
+    const committed = await Promise.all(
+      live.map(async ({ chunk, ports }): Promise<ChunkOutcome> => {
+        const next = (BigInt(chunk.messages[chunk.messages.length - 1]!.offset) + 1n).toString();
+        const stop = await this.commit(chunk, ports, { topic: chunk.topic, partition: chunk.partition, offset: next });
+        return stop ?? { kind: 'committed', next };
+      }),
+    );
+    let k = 0;
+    return outcomes.map((o) => o ?? committed[k++]!);
+  }
+
+  /** The whole unit in one apply; if the database refuses it for an input reason, op by op. */
+  private async applyChunk(unit: Unit, ops: StoreOp[]): Promise<Stop | { results: OpResult[]; failed: Map<StoreOp, DeadLetter> }> {
     const failed = new Map<StoreOp, DeadLetter>();
     if (ops.length === 0) return { results: [], failed };
-    const whole = await this.applyWithRetry(chunk, ports, ops);
+    const whole = await this.applyWithRetry(unit, ops);
     if (isStop(whole)) return whole;
     if (whole.ok) return { results: [...whole.result.results], failed };
-    this.o.logger.error({ err: errText(whole.refused), topic: chunk.topic, partition: chunk.partition }, 'batch refused by the database for an input reason; applying op by op');
+    this.o.logger.error({ err: errText(whole.refused), topic: unit.where.topic, partition: unit.where.partition, ops: ops.length }, 'batch refused by the database for an input reason; applying op by op');
     const results: OpResult[] = [];
     for (const op of ops) {
-      const one = await this.applyWithRetry(chunk, ports, [op]);
+      const one = await this.applyWithRetry(unit, [op]);
       if (isStop(one)) return one;
       if (one.ok) results.push(...one.result.results);
       else {
@@ -187,14 +225,15 @@ export class ChunkProcessor {
    * longer ours. After a failed attempt the next one waits for the backoff and a heartbeat the
    * coordinator answered (outside the catch: its own errors are classified on their own).
    */
-  private async applyWithRetry(chunk: Chunk, ports: ChunkPorts, ops: readonly StoreOp[]): Promise<Stop | { ok: true; result: CommitResult } | { ok: false; refused: unknown }> {
+  private async applyWithRetry(unit: Unit, ops: readonly StoreOp[]): Promise<Stop | { ok: true; result: CommitResult } | { ok: false; refused: unknown }> {
     const { metrics, logger } = this.o;
+    const { ports } = unit;
     const fence = (): void => {
-      if (!ports.isLive(chunk) || !ports.leaseHeld()) throw new PinstateError('MEMBERSHIP_UNCONFIRMED', `partition ${chunk.topic}/${chunk.partition}: no heartbeat answered within the lease; not writing`);
+      if (!unit.live() || !ports.leaseHeld()) throw new PinstateError('MEMBERSHIP_UNCONFIRMED', `partition ${unit.where.topic}/${unit.where.partition}: no heartbeat answered within the lease; not writing`);
     };
     for (let attempt = 0; ; attempt++) {
-      if (!ports.isLive(chunk)) return { kind: 'dropped', reason: 'fenced' };
-      const unconfirmed = await this.confirmLease(chunk, ports);
+      if (!unit.live()) return { kind: 'dropped', reason: 'fenced' };
+      const unconfirmed = await this.confirmLease(unit);
       if (unconfirmed !== null) return unconfirmed;
       const started = performance.now();
       let failure: unknown;
@@ -211,22 +250,23 @@ export class ChunkProcessor {
       const action = applyErrorAction(failure);
       if (action === 'dead-letter') return { ok: false, refused: failure };
       if (action === 'fail') {
-        logger.error({ err: errText(failure), topic: chunk.topic, partition: chunk.partition }, 'database error that retrying cannot fix; the writer stops without committing');
+        logger.error({ err: errText(failure), topic: unit.where.topic, partition: unit.where.partition }, 'database error that retrying cannot fix; the writer stops without committing');
         return { kind: 'failed', error: asError(failure) };
       }
       if (action === 'rejoin') return { kind: 'dropped', reason: 'rejoin' };
       this.dbHealthy = false;
       metrics.retries.inc({ kind: 'database' });
       logger.warn({ err: errText(failure), code: isPinstateError(failure) ? failure.code : 'UNCLASSIFIED', attempt, ops: ops.length }, 'database unavailable; batch paused, retrying');
-      const fenced = await this.waitAndConfirm(chunk, ports, attempt);
+      const fenced = await this.waitAndConfirm(unit, attempt);
       if (fenced !== null) return fenced;
     }
   }
 
   /** Heartbeats until the lease is held again (at once when it is), or the membership is gone. */
-  private async confirmLease(chunk: Chunk, ports: ChunkPorts): Promise<Stop | null> {
+  private async confirmLease(unit: Unit): Promise<Stop | null> {
+    const { ports } = unit;
     for (let a = 0; !ports.leaseHeld(); a++) {
-      if (!ports.isLive(chunk)) return { kind: 'dropped', reason: 'fenced' };
+      if (!unit.live()) return { kind: 'dropped', reason: 'fenced' };
       try {
         await ports.heartbeat();
       } catch (err: unknown) {
@@ -242,12 +282,12 @@ export class ChunkProcessor {
   }
 
   /** Backoff, then heartbeats until the coordinator answers (or the membership is gone). */
-  private async waitAndConfirm(chunk: Chunk, ports: ChunkPorts, attempt: number): Promise<Stop | null> {
+  private async waitAndConfirm(unit: Unit, attempt: number): Promise<Stop | null> {
     for (let a = attempt; ; a++) {
       await this.o.backoff.wait(a);
-      if (!ports.isLive(chunk)) return { kind: 'dropped', reason: 'fenced' };
+      if (!unit.live()) return { kind: 'dropped', reason: 'fenced' };
       try {
-        await ports.heartbeat();
+        await unit.ports.heartbeat();
         return null;
       } catch (err: unknown) {
         const action = kafkaErrorAction(err);
@@ -259,7 +299,8 @@ export class ChunkProcessor {
     }
   }
 
-  private async publish(chunk: Chunk, ports: ChunkPorts, messages: TopicMessages[]): Promise<Stop | null> {
+  private async publish(unit: Unit, messages: TopicMessages[]): Promise<Stop | null> {
+    const { ports } = unit;
     if (messages.length === 0 || !this.o.publishOutputs) return null;
     const started = performance.now();
     for (let attempt = 0; ; attempt++) {
@@ -275,14 +316,14 @@ export class ChunkProcessor {
       const action = kafkaErrorAction(failure);
       if (action !== 'retry') {
         this.publishHealthy = false;
-        this.o.logger.error({ err: errText(failure), topic: chunk.topic, partition: chunk.partition }, 'publishing outputs refused; the writer stops without committing');
+        this.o.logger.error({ err: errText(failure), topic: unit.where.topic, partition: unit.where.partition }, 'publishing outputs refused; the writer stops without committing');
         return { kind: 'failed', error: asError(failure) };
       }
       this.publishHealthy = false;
       this.o.metrics.retries.inc({ kind: 'kafka' });
       this.o.logger.warn({ err: errText(failure), attempt }, 'publishing outputs failed; retrying');
       await this.o.backoff.wait(attempt);
-      if (!ports.isLive(chunk)) return { kind: 'dropped', reason: 'fenced' };
+      if (!unit.live()) return { kind: 'dropped', reason: 'fenced' };
     }
   }
 

@@ -9,6 +9,7 @@ import { PinstateError, isPinstateError } from '../../src/errors.js';
 import type { Logger } from '../../src/log.js';
 import { toKafkaError } from '../../src/kafka/errors.js';
 import { CoPartitionAssigner } from './assigner.js';
+import { Gatherer } from './gatherer.js';
 import type { Chunk, ChunkConsumer, ChunkOutcome, CommitPosition } from './chunk-processor.js';
 import { coalescing, flattenTopicMessages, groupByTopic, messageBytes, MAX_COALESCED_ITEMS, type TopicMessage } from './publisher.js';
 import type { TopicMessages } from './outputs.js';
@@ -84,6 +85,8 @@ export interface KafkaGroupOptions {
   readonly heartbeatIntervalMs: number;
   readonly partitionsConcurrently: number;
   readonly maxBatchOps: number;
+  /** Gather small chunks of different partitions into one processing group (writer.joint_commit). */
+  readonly jointCommit: boolean;
   readonly logger: Logger;
   /** Largest record batch the output topics accept (bytes); sends are kept under it. */
   readonly maxMessageBytes?: number;
@@ -95,10 +98,19 @@ export interface KafkaGroupOptions {
   readonly onBatch?: (topic: string, partition: number, lag: number) => void;
 }
 
+/** One chunk and the consumer side of the batch it came from. */
+export interface GroupItem {
+  readonly chunk: Chunk;
+  readonly consumer: ChunkConsumer;
+}
+
 /** What the processor gets per batch plus the group's lifecycle. */
 export interface KafkaGroup {
-  /** Connects the producer and the consumer and starts consuming through `processChunk`. */
-  start(processChunk: (chunk: Chunk, consumer: ChunkConsumer) => Promise<ChunkOutcome>, onFailed: (err: Error) => void): Promise<void>;
+  /**
+   * Connects the producer and the consumer and starts consuming through `processGroup` (one item
+   * per chunk; several when small chunks were gathered; one outcome per item).
+   */
+  start(processGroup: (items: readonly GroupItem[]) => Promise<readonly ChunkOutcome[]>, onFailed: (err: Error) => void): Promise<void>;
   /**
    * Stops fetching, waits for in-flight chunks (which commit while the consumer still runs: a
    * stopped kafkajs consumer silently drops commits), then leaves the group and disconnects.
@@ -139,7 +151,14 @@ export function createKafkaGroup(o: KafkaGroupOptions): KafkaGroup {
   }
 
   return {
-    async start(processChunk, onFailed) {
+    async start(processGroup, onFailed) {
+      // Chunks of half max_batch_ops or more are a backlog: they keep per-partition parallelism.
+      const gatherer = new Gatherer<GroupItem, ChunkOutcome>({
+        maxOps: o.maxBatchOps,
+        soloOps: o.jointCommit ? Math.max(1, Math.floor(o.maxBatchOps / 2)) : 0,
+        sizeOf: (item) => item.chunk.messages.length,
+        run: processGroup,
+      });
       producer = o.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
       await producer.connect();
       const c = o.kafka.consumer({
@@ -181,7 +200,7 @@ export function createKafkaGroup(o: KafkaGroupOptions): KafkaGroup {
           if (draining || abandoned || !payload.isRunning() || payload.isStale()) return;
           const messages = batch.messages.slice(i, i + o.maxBatchOps).map((m) => ({ offset: m.offset, key: m.key, value: m.value }));
           const chunk: Chunk = { topic: batch.topic, partition: batch.partition, generation, messages };
-          const outcome = await processChunk(chunk, ports);
+          const outcome = await gatherer.submit({ chunk, consumer: ports });
           if (outcome.kind === 'failed') {
             draining = abandoned = true;
             onFailed(outcome.error);

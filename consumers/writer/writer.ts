@@ -118,6 +118,7 @@ export function createWriter(options: WriterOptions): Writer {
           heartbeatIntervalMs: config.writer.heartbeatIntervalMs,
           partitionsConcurrently: config.writer.partitionsConcurrently,
           maxBatchOps: config.writer.maxBatchOps,
+          jointCommit: config.writer.jointCommit,
           maxMessageBytes: maxBytes,
           logger,
           // Shard ownership may have moved: forget cached pin_stats rows.
@@ -126,7 +127,8 @@ export function createWriter(options: WriterOptions): Writer {
           onBatch: (topic, partition, lag) => metrics.lag.set({ topic, partition: String(partition) }, lag),
         });
         group = g;
-        await g.start((chunk, consumer) => processor.process(chunk, { ...consumer, apply: (ops, beforeSend) => store.apply(ops, { beforeSend }) }), (err) => fail(err));
+        const apply = (ops: Parameters<PinStore['apply']>[0], beforeSend: () => void): ReturnType<PinStore['apply']> => store.apply(ops, { beforeSend });
+        await g.start((items) => processor.processGroup(items.map(({ chunk, consumer }) => ({ chunk, ports: { ...consumer, apply } }))), (err) => fail(err));
         lifecycle.to('running');
       } catch (err: unknown) {
         lifecycle.to('failed');

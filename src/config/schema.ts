@@ -214,6 +214,7 @@ const kafkaSchema = object({
 const writerSchema = object({
   max_batch_ops: int(1).prefault(1000),
   partitions_concurrently: int(1).prefault(16),
+  joint_commit: z.boolean({ error: 'expected true or false' }).prefault(true),
   drain_timeout: timeout().prefault('30s'),
   session_timeout: timeout().prefault('30s'),
   heartbeat_interval: timeout().prefault('3s'),
@@ -453,6 +454,7 @@ function toConfig(file: ParsedConfigFile): PinstateConfig {
     writer: {
       maxBatchOps: w.max_batch_ops,
       partitionsConcurrently: w.partitions_concurrently,
+      jointCommit: w.joint_commit,
       drainTimeoutMs: w.drain_timeout,
       sessionTimeoutMs: w.session_timeout,
       heartbeatIntervalMs: w.heartbeat_interval,

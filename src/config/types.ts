@@ -132,6 +132,11 @@ export interface WriterConfig {
   readonly maxBatchOps: number;
   /** `writer.partitions_concurrently`: Kafka partitions processed at once, default 16. */
   readonly partitionsConcurrently: number;
+  /**
+   * `writer.joint_commit`, default true: small chunks of different partitions fetched together are
+   * applied in one store call, published in one send and committed in one offset commit.
+   */
+  readonly jointCommit: boolean;
   /** `writer.drain_timeout`: bound on graceful stop, default "30s". */
   readonly drainTimeoutMs: number;
   /** `writer.session_timeout`, default "30s"; `writer.heartbeat_interval`, default "3s". */

@@ -140,6 +140,24 @@ class Harness {
   }
 }
 
+/** A chunk of `opIds` for a CID of its own; its partition is where that CID routes. */
+function chunkForCid(seed: string, opIds: ReadonlyArray<string | null>, firstOffset = 100): Chunk {
+  const c = cidV1(seed);
+  const partition = partitionForKey(mhPrefixKey(parseCid(c).mhPrefix), PARTITIONS);
+  const value = (opId: string): Buffer => encodeIntent({ opId, ts: 1000, origin: 'peer', body: { kind: 'UpsertPin', spec: validatePinSpec({ cid: c, name: opId }) } });
+  return { topic: TOPIC, partition, generation: 1, messages: opIds.map((id, i) => ({ offset: String(firstOffset + i), key: null, value: id === null ? Buffer.from('garbage') : value(id) })) };
+}
+
+/** Chunks of distinct partitions, one per op-id list. */
+function chunksOfDistinctPartitions(lists: ReadonlyArray<ReadonlyArray<string | null>>): Chunk[] {
+  const out: Chunk[] = [];
+  for (let seed = 0; out.length < lists.length; seed++) {
+    const c = chunkForCid(`group-${seed}`, lists[out.length]!);
+    if (!out.some((o) => o.partition === c.partition)) out.push(c);
+  }
+  return out;
+}
+
 describe('ChunkProcessor', () => {
   it('applies, publishes, then commits the offset after the last message', async () => {
     const h = new Harness();
@@ -351,5 +369,71 @@ describe('ChunkProcessor', () => {
       for (const d of h.dlq()) expect(d.reason).toBe('INVALID_FIELD');
       for (const id of ids) expect(appliedIds.has(id) || dead.has(id)).toBe(true);
     }
+  });
+});
+
+describe('ChunkProcessor.processGroup (small chunks of several partitions together)', () => {
+  it('one apply of every chunk\'s ops, one publish, then each chunk\'s own offset committed', async () => {
+    const h = new Harness();
+    // b's second message is undecodable: its dead letter goes out in the group's one publish.
+    const chunks = chunksOfDistinctPartitions([['a1', 'a2'], ['b1', null], ['c1', 'c2', 'c3']]);
+    const ports = h.ports();
+    const out = await h.processor.processGroup(chunks.map((chunk) => ({ chunk, ports })));
+    expect(out).toEqual([
+      { kind: 'committed', next: '102' },
+      { kind: 'committed', next: '102' },
+      { kind: 'committed', next: '103' },
+    ]);
+    expect(h.applyCalls.map((c) => c.map((op) => op.opId))).toEqual([['a1', 'a2', 'b1', 'c1', 'c2', 'c3']]);
+    expect(h.published).toHaveLength(1);
+    expect(h.dlq()).toEqual([{ reason: 'UNDECODABLE', opId: undefined }]);
+    expect(h.commits).toEqual(chunks.map((c, i) => ({ topic: TOPIC, partition: c.partition, offset: ['102', '102', '103'][i] })));
+  });
+
+  it('a chunk no longer owned is dropped on its own before the apply; the others are applied and committed', async () => {
+    const h = new Harness();
+    const chunks = chunksOfDistinctPartitions([['a1'], ['b1']]);
+    const ports = h.ports();
+    const lostPartition = chunks[1]!.partition;
+    const out = await h.processor.processGroup(chunks.map((chunk) => ({ chunk, ports: { ...ports, isLive: (c: Chunk) => c.partition !== lostPartition } })));
+    expect(out).toEqual([{ kind: 'committed', next: '101' }, { kind: 'dropped', reason: 'fenced' }]);
+    expect(h.applyCalls.map((c) => c.map((op) => op.opId))).toEqual([['a1']]);
+    expect(h.commits.map((c) => c.partition)).toEqual([chunks[0]!.partition]);
+  });
+
+  it('one chunk of the group lost during the apply: the fence stops the whole write unsent, nothing published or committed', async () => {
+    const h = new Harness();
+    const chunks = chunksOfDistinctPartitions([['a1'], ['b1']]);
+    const ports = h.ports();
+    let lost = false;
+    h.duringApply = () => (lost = true);
+    const out = await h.processor.processGroup(chunks.map((chunk, i) => ({ chunk, ports: { ...ports, isLive: () => !(lost && i === 1) } })));
+    expect(out).toEqual([{ kind: 'dropped', reason: 'fenced' }, { kind: 'dropped', reason: 'fenced' }]);
+    expect(h.fenceThrew).toEqual([true]);
+    expect(h.published).toEqual([]);
+    expect(h.commits).toEqual([]);
+  });
+
+  it('an input refusal inside a group: op by op, only the refused op is dead-lettered, every chunk committed', async () => {
+    const h = new Harness();
+    h.applyScript = (ops) => (ops.some((op) => op.opId === 'bad') ? new ValidationError('INVALID_FIELD', 'spec.name', 'refused') : undefined);
+    const chunks = chunksOfDistinctPartitions([['a1', 'bad'], ['b1']]);
+    const ports = h.ports();
+    const out = await h.processor.processGroup(chunks.map((chunk) => ({ chunk, ports })));
+    expect(out.map((o) => o.kind)).toEqual(['committed', 'committed']);
+    expect(h.dlq()).toEqual([{ reason: 'INVALID_FIELD', opId: 'bad' }]);
+    expect(h.commits).toHaveLength(2);
+  });
+
+  it('a database outage retries the whole group; a fatal publish error fails every chunk without a commit', async () => {
+    const h = new Harness();
+    h.applyScript = (_ops, call) => (call === 1 ? new PinstateError('DB_UNAVAILABLE', 'down') : undefined);
+    h.publishScript = () => tooLarge();
+    const chunks = chunksOfDistinctPartitions([['a1'], ['b1', null]]);
+    const ports = h.ports();
+    const out = await h.processor.processGroup(chunks.map((chunk) => ({ chunk, ports })));
+    expect(out.map((o) => o.kind)).toEqual(['failed', 'failed']);
+    expect(h.applyCalls).toHaveLength(2);
+    expect(h.commits).toEqual([]);
   });
 });
