@@ -18,6 +18,7 @@ import { AssignerProtocol, type Assigner, type Consumer, type EachBatchPayload, 
 import { decodePlacementChange } from '../codec/index.js';
 import type { PlacementChange } from '../domain/messages.js';
 import { partitionForKey } from '../domain/partition.js';
+import { sleep } from '../sleep.js';
 import type { Logger } from '../log.js';
 
 export const AGENT_ASSIGNER_NAME = 'PinstateAgentPartition';
@@ -119,7 +120,7 @@ export async function createPlacementReader(options: PlacementReaderOptions): Pr
           let done = false;
           void handled.finally(() => (done = true)).catch(() => undefined);
           while (!done) {
-            await Promise.race([handled, new Promise((r) => setTimeout(r, HEARTBEAT_WHILE_WAITING_MS))]);
+            await Promise.race([handled, sleep(HEARTBEAT_WHILE_WAITING_MS)]);
             if (!done) await payload.heartbeat();
           }
           await handled;
