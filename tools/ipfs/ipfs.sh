@@ -533,11 +533,7 @@ cmd_clean() {
 # One command at a time per node folder (`status` and `path` do not lock).
 take_lock() {
   mkdir -p "$DIR"
-  exec 9>"$DIR/.lock"
-  if ! flock -n 9; then
-    log "waiting for another ipfs.sh on $DIR ..."
-    flock -w 300 9 || die "another ipfs.sh held $DIR/.lock for 5 minutes"
-  fi
+  take_flock "$DIR/.lock" 300 ipfs.sh
 }
 
 usage() { sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d' | sed 's/^# \{0,1\}//'; }

@@ -20,3 +20,16 @@ stop_pids() {
     sleep 0.2
   done
 }
+
+# take_flock <lock-file> <wait-seconds> <who>: hold an exclusive lock on fd 9 for the rest of the
+# script, so two runs never act on one folder at once; waits up to <wait-seconds> for another
+# holder. (The sourcing script also defines `die <text...>`.) Without flock, runs unlocked.
+take_flock() {
+  local file=$1 wait=$2 who=$3
+  command -v flock >/dev/null 2>&1 || return 0
+  exec 9>"$file"
+  if ! flock -n 9; then
+    log "waiting for another $who ($file) to finish ..."
+    flock -w "$wait" 9 || die "another $who held $file for $wait s"
+  fi
+}

@@ -872,12 +872,7 @@ cmd_clean() {
 # two brokers on one data dir); `status` does not lock.
 take_lock() {
   mkdir -p "$RUN"
-  command -v flock >/dev/null 2>&1 || return 0
-  exec 9>"$RUN/stack.lock"
-  if ! flock -n 9; then
-    log "waiting for another stack.sh on ${LOCAL} to finish ..."
-    flock -w 900 9 || die "another stack.sh held $RUN/stack.lock for 15 minutes"
-  fi
+  take_flock "$RUN/stack.lock" 900 stack.sh
 }
 
 usage() { sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d' | sed 's/^# \{0,1\}//'; }
