@@ -5,7 +5,7 @@
  * where Java clients and the writer's routing check expect it.
  */
 import { Partitioners, type Kafka, type Message, type Producer, type TopicMessages } from 'kafkajs';
-import type { OutgoingMessage } from './send-queue.js';
+import type { OutgoingMessage } from './records.js';
 
 /** What the SDK needs from a Kafka client; tests pass their own. */
 export interface PinTransport {

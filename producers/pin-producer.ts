@@ -26,14 +26,16 @@ import {
   upsertRecord,
   validateIntent,
   validateOrigin,
+  outgoingBytes,
   type AckOptions,
   type BuiltRecord,
   type DeleteOptions,
   type OpOptions,
+  type OutgoingMessage,
   type RecordContext,
 } from './records.js';
 import { ProducerSendError } from './send-error.js';
-import { createSendQueue, type OutgoingMessage } from './send-queue.js';
+import { createSendQueue } from '../src/kafka/send-queue.js';
 
 export interface PinProducerOptions {
   readonly config: KafkaConfig;
@@ -125,8 +127,9 @@ export function createPinProducer(options: PinProducerOptions): PinProducer {
     for (const [topic, n] of perTopic) metrics.sent.inc({ topic }, n);
   }
 
-  const queue = createSendQueue({
+  const queue = createSendQueue<OutgoingMessage>({
     send,
+    sizeOf: outgoingBytes,
     ...(options.lingerMs === undefined ? {} : { lingerMs: options.lingerMs }),
     ...(options.maxBatch === undefined ? {} : { maxBatch: options.maxBatch }),
     ...(options.maxBatchBytes === undefined ? {} : { maxBatchBytes: options.maxBatchBytes }),

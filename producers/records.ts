@@ -12,7 +12,16 @@ import { parsePlacementState } from '../src/domain/placement-state.js';
 import type { PlacementState } from '../src/domain/placement-state.js';
 import { PinstateError, ValidationError } from '../src/errors.js';
 import { validateOpId } from './op-id.js';
-import type { OutgoingMessage } from './send-queue.js';
+
+/** One record to send. */
+export interface OutgoingMessage {
+  readonly topic: string;
+  readonly key: string;
+  readonly value: Buffer;
+}
+
+/** Key + value bytes of a record: what the send queue's maxBatchBytes bounds. */
+export const outgoingBytes = (m: OutgoingMessage): number => m.value.length + Buffer.byteLength(m.key);
 
 /** Per-call options every producer method takes. */
 export interface OpOptions {

@@ -49,3 +49,17 @@ export async function retry<T>(fn: (attempt: number) => Promise<T>, options: Ret
     }
   }
 }
+
+/** A backoff schedule for loops that keep their own attempt count (the writer's apply, publish and commit loops). */
+export interface Backoff {
+  /** The delay before retry number `attempt` (0-based). */
+  delayMs(attempt: number): number;
+  /** Waits delayMs(attempt). */
+  wait(attempt: number): Promise<void>;
+}
+
+/** {@link backoffDelayMs} as a {@link Backoff}: the same full-jitter schedule {@link retry} waits by. */
+export function exponentialBackoff(minMs: number, maxMs: number, wait: (ms: number) => Promise<void> = realSleep): Backoff {
+  const delayMs = (attempt: number): number => backoffDelayMs(attempt, minMs, maxMs);
+  return { delayMs, wait: (attempt) => wait(delayMs(attempt)) };
+}

@@ -15,6 +15,7 @@ import type { KafkaConfig } from '../../src/config/types.js';
 import type { PlacementChange } from '../../src/domain/messages.js';
 import { validatePeerId } from '../../src/domain/pin.js';
 import { PinstateError } from '../../src/errors.js';
+import { PartLifecycle, type PartState } from '../../src/part-lifecycle.js';
 import { createKafka } from '../../src/kafka/client.js';
 import { waitForGroupCaughtUp } from '../../src/kafka/lag.js';
 import type { Logger } from '../../src/log.js';
@@ -49,7 +50,8 @@ export interface FollowerOptions {
  * `idle`: created. `running`: consuming. `stopping`: stop() is draining.
  * `stopped`: stopped for good. `failed`: start() failed; see the error it threw.
  */
-export type FollowerState = 'idle' | 'running' | 'stopping' | 'stopped' | 'failed';
+/** The follower's lifecycle (src/part-lifecycle.ts); `starting` while it connects. */
+export type FollowerState = PartState;
 
 export interface Follower {
   readonly state: FollowerState;
@@ -77,7 +79,7 @@ export function createFollower(options: FollowerOptions): Follower {
   const ownsProducer = options.ack === true && options.producer === undefined;
   const producer = options.ack === true ? (options.producer ?? createPinProducer({ config, kafka, logger, registry, origin: peer })) : undefined;
 
-  let state: FollowerState = 'idle';
+  const lifecycle = new PartLifecycle('a follower');
   let consumer: Consumer | undefined;
 
   async function eachBatch(payload: EachBatchPayload): Promise<void> {
@@ -156,42 +158,36 @@ export function createFollower(options: FollowerOptions): Follower {
 
   return {
     get state() {
-      return state;
+      return lifecycle.state;
     },
     groupId,
     metrics,
     async start() {
-      if (state !== 'idle') throw new PinstateError('ILLEGAL_STATE', `cannot start a follower that is ${state}`);
-      try {
-        if (ownsProducer) await producer!.connect();
-        consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false });
-        consumer.on(consumer.events.CRASH, (e) => {
-          logger.error({ err: e.payload.error.message, restart: e.payload.restart }, 'follower consumer crashed');
-        });
-        await consumer.connect();
-        await consumer.subscribe({ topics: [topic], fromBeginning: options.fromBeginning ?? true });
-        await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch });
-        state = 'running';
-        logger.info({ topic, groupId, ack: producer !== undefined }, 'follower running');
-      } catch (err: unknown) {
-        state = 'failed';
-        await Promise.allSettled([consumer?.disconnect(), ownsProducer ? producer!.disconnect() : undefined]);
-        throw err;
-      }
+      await lifecycle.start(
+        async () => {
+          if (ownsProducer) await producer!.connect();
+          consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false });
+          consumer.on(consumer.events.CRASH, (e) => {
+            logger.error({ err: e.payload.error.message, restart: e.payload.restart }, 'follower consumer crashed');
+          });
+          await consumer.connect();
+          await consumer.subscribe({ topics: [topic], fromBeginning: options.fromBeginning ?? true });
+          await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch });
+          lifecycle.running();
+          logger.info({ topic, groupId, ack: producer !== undefined }, 'follower running');
+        },
+        () => Promise.allSettled([consumer?.disconnect(), ownsProducer ? producer!.disconnect() : undefined]),
+      );
     },
     async stop() {
-      if (state !== 'running') {
-        if (state === 'idle') state = 'stopped';
-        return;
-      }
-      state = 'stopping';
-      try {
-        await consumer!.stop();
-        await consumer!.disconnect();
-      } finally {
-        if (ownsProducer) await producer!.disconnect();
-        state = 'stopped';
-      }
+      await lifecycle.stop(async () => {
+        try {
+          await consumer!.stop();
+          await consumer!.disconnect();
+        } finally {
+          if (ownsProducer) await producer!.disconnect();
+        }
+      });
     },
     async waitForCaughtUp(timeoutMs) {
       const admin = kafka.admin();

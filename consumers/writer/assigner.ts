@@ -4,7 +4,8 @@
  * member owning i is the only process that writes that CID and its pin_stats shard.
  * Partition numbers are dealt round-robin over members sorted by id, so the result is stable.
  */
-import { AssignerProtocol, type Assigner, type PartitionAssigner } from 'kafkajs';
+import type { PartitionAssigner } from 'kafkajs';
+import { planAssigner } from '../../src/kafka/plan-assigner.js';
 
 export const CO_PARTITION_ASSIGNER_NAME = 'PinstateCoPartition';
 
@@ -24,27 +25,6 @@ export function coPartitionAssignment(memberIds: readonly string[], partitionsBy
   return out;
 }
 
-export const CoPartitionAssigner: PartitionAssigner = ({ cluster }) => {
-  const assigner: Assigner = {
-    name: CO_PARTITION_ASSIGNER_NAME,
-    version: 1,
-    assign({ members, topics }) {
-      const counts: Record<string, number> = {};
-      for (const topic of topics) counts[topic] = cluster.findTopicPartitionMetadata(topic).length;
-      const plan = coPartitionAssignment(
-        members.map((m) => m.memberId),
-        counts,
-      );
-      return Promise.resolve(
-        [...plan].map(([memberId, assignment]) => ({
-          memberId,
-          memberAssignment: AssignerProtocol.MemberAssignment.encode({ version: 1, assignment, userData: Buffer.alloc(0) }),
-        })),
-      );
-    },
-    protocol({ topics }) {
-      return { name: CO_PARTITION_ASSIGNER_NAME, metadata: AssignerProtocol.MemberMetadata.encode({ version: 1, topics, userData: Buffer.alloc(0) }) };
-    },
-  };
-  return assigner;
-};
+export const CoPartitionAssigner: PartitionAssigner = planAssigner(CO_PARTITION_ASSIGNER_NAME, ({ memberIds, topics, partitionCount }) =>
+  coPartitionAssignment(memberIds, Object.fromEntries(topics.map((topic) => [topic, partitionCount(topic)]))),
+);

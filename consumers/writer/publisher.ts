@@ -1,15 +1,13 @@
 /**
- * Group commit for the writer's outputs and offset commits, bounded in items and bytes.
+ * Group commit for the writer's outputs and offset commits: the one bounded send queue
+ * (src/kafka/send-queue.ts) without linger, bounded in items and bytes.
  *
  * A call made while a send is in flight waits and goes out with the others queued by then, in
  * one request. Every caller settles with the outcome of the sends that carried its items. The
  * idempotent producer sends one request at a time anyway, so without this the partitions'
  * publishes queued behind each other one request each.
- *
- * A send never carries more than `maxBytes` (estimated) unless a single item is larger on its own:
- * a produce request's record batch must stay under the broker's max.message.bytes, and a
- * coalesced request over it (MESSAGE_TOO_LARGE) would fail every caller in it, forever.
  */
+import { createSendQueue } from '../../src/kafka/send-queue.js';
 import type { OutMessage, TopicMessages } from './outputs.js';
 
 export interface CoalescingLimits<T> {
@@ -22,74 +20,17 @@ export interface CoalescingLimits<T> {
 /** Items one coalesced send may carry by default (bounds a produce request to a few MB). */
 export const MAX_COALESCED_ITEMS = 20_000;
 
-interface Entry<T> {
-  readonly items: T[];
-  readonly bytes: number;
-  readonly resolve: () => void;
-  readonly reject: (err: unknown) => void;
-}
-
-/**
- * Callers' lists are packed whole while they fit (so the items of one call go out together, in
- * order); a list that alone exceeds a limit is split into sends that each fit, in order.
- */
+/** A send function whose calls go through one no-linger send queue with these limits. */
 export function coalescing<T>(send: (items: T[]) => Promise<void>, limitsOrMaxItems: CoalescingLimits<T> | number = MAX_COALESCED_ITEMS): (items: T[]) => Promise<void> {
   const limits: CoalescingLimits<T> = typeof limitsOrMaxItems === 'number' ? { maxItems: limitsOrMaxItems } : limitsOrMaxItems;
-  const { maxItems } = limits;
-  const maxBytes = limits.maxBytes ?? Number.POSITIVE_INFINITY;
-  const sizeOf = limits.sizeOf ?? (() => 0);
-  const queue: Entry<T>[] = [];
-  let busy = false;
-
-  /** One oversized list in pieces, each within both limits (a single item over maxBytes goes alone). */
-  async function sendSplit(items: T[]): Promise<void> {
-    let piece: T[] = [];
-    let bytes = 0;
-    for (const item of items) {
-      const size = sizeOf(item);
-      if (piece.length > 0 && (piece.length >= maxItems || bytes + size > maxBytes)) {
-        await send(piece);
-        piece = [];
-        bytes = 0;
-      }
-      piece.push(item);
-      bytes += size;
-    }
-    if (piece.length > 0) await send(piece);
-  }
-
-  const pump = async (): Promise<void> => {
-    busy = true;
-    while (queue.length > 0) {
-      const first = queue.shift()!;
-      const take = [first];
-      if (first.items.length <= maxItems && first.bytes <= maxBytes) {
-        let n = first.items.length;
-        let bytes = first.bytes;
-        while (queue.length > 0 && n + queue[0]!.items.length <= maxItems && bytes + queue[0]!.bytes <= maxBytes) {
-          const next = queue.shift()!;
-          take.push(next);
-          n += next.items.length;
-          bytes += next.bytes;
-        }
-      }
-      try {
-        if (take.length === 1 && (first.items.length > maxItems || first.bytes > maxBytes)) await sendSplit(first.items);
-        else await send(take.flatMap((e) => e.items));
-        for (const e of take) e.resolve();
-      } catch (err: unknown) {
-        for (const e of take) e.reject(err);
-      }
-    }
-    busy = false;
-  };
-  return (items) =>
-    new Promise<void>((resolve, reject) => {
-      let bytes = 0;
-      for (const item of items) bytes += sizeOf(item);
-      queue.push({ items, bytes, resolve, reject });
-      if (!busy) void pump();
-    });
+  const queue = createSendQueue<T>({
+    send: (items) => send([...items]),
+    sizeOf: limits.sizeOf ?? (() => 0),
+    lingerMs: null,
+    maxBatch: limits.maxItems,
+    maxBatchBytes: limits.maxBytes ?? Number.POSITIVE_INFINITY,
+  });
+  return (items) => queue.enqueue(items);
 }
 
 /** One output message with its topic: the unit the output coalescer packs. */

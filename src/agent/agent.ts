@@ -11,6 +11,7 @@ import { createPinProducer, type PinProducer } from '../../producers/index.js';
 import type { PinstateConfig } from '../config/types.js';
 import { validatePeerId } from '../domain/pin.js';
 import { PinstateError, NotFoundError } from '../errors.js';
+import { PartLifecycle, type PartState } from '../part-lifecycle.js';
 import { createKafka } from '../kafka/client.js';
 import type { Logger } from '../log.js';
 import { silentLogger } from '../log.js';
@@ -46,7 +47,8 @@ export interface AgentOptions {
  * `idle`: created. `starting`: asking kubo who it is, joining Kafka. `running`: pinning.
  * `stopping`: stop() is draining the queue. `stopped`: done. `failed`: start() threw.
  */
-export type AgentState = 'idle' | 'starting' | 'running' | 'stopping' | 'stopped' | 'failed';
+/** The agent's lifecycle (src/part-lifecycle.ts). */
+export type AgentState = PartState;
 
 export interface Agent {
   readonly state: AgentState;
@@ -89,7 +91,7 @@ export function createAgent(options: AgentOptions): Agent {
   const counts = new PlacementCounts();
   const version = agentVersion();
 
-  let state: AgentState = 'idle';
+  const lifecycle = new PartLifecycle('an agent');
   let peer = '';
   let store: PinStore | undefined;
   let ownsStore = false;
@@ -189,7 +191,7 @@ export function createAgent(options: AgentOptions): Agent {
     if (!kuboUp || lastReconcileFailed) {
       // Kubo is back (restarted?), or the last pass failed: converge now rather than at the next interval.
       kuboUp = true;
-      if (state === 'running') reconcile().catch(() => undefined);
+      if (lifecycle.state === 'running') reconcile().catch(() => undefined);
     }
     return true;
   }
@@ -197,7 +199,7 @@ export function createAgent(options: AgentOptions): Agent {
   function scheduleHeartbeat(): void {
     heartbeatTimer = setTimeout(() => {
       void heartbeat().finally(() => {
-        if (state === 'running') scheduleHeartbeat();
+        if (lifecycle.state === 'running') scheduleHeartbeat();
       });
     }, ac.heartbeatIntervalMs);
   }
@@ -207,14 +209,14 @@ export function createAgent(options: AgentOptions): Agent {
       void reconcile()
         .catch(() => undefined)
         .finally(() => {
-          if (state === 'running') scheduleReconcile();
+          if (lifecycle.state === 'running') scheduleReconcile();
         });
     }, ac.reconcileIntervalMs);
   }
 
   return {
     get state() {
-      return state;
+      return lifecycle.state;
     },
     get peer() {
       return peer;
@@ -228,107 +230,100 @@ export function createAgent(options: AgentOptions): Agent {
       return queue?.size ?? 0;
     },
     async start() {
-      if (state !== 'idle') throw new PinstateError('ILLEGAL_STATE', `cannot start an agent that is ${state}`);
-      state = 'starting';
-      try {
-        const identity = await kubo.id().catch((err: unknown) => {
-          throw new PinstateError('CONFIG_INVALID', `the IPFS API at ${ipfsApi} does not answer (${err instanceof Error ? err.message : String(err)}); is kubo running? (--ipfs-api / agent.ipfs_api)`, { field: 'agent.ipfs_api', cause: err });
-        });
-        peer = validatePeerId(options.peerId ?? ac.peerId ?? identity.id, options.peerId !== undefined ? '--peer-id' : 'agent.peer_id');
-        logger = baseLogger.child({ peer });
-        ipfsVersion = await kubo.version();
-        if (options.store === undefined) {
-          store = await createStore({ config: config.scylla, logger, ...(options.keyspace === undefined ? {} : { keyspace: options.keyspace }) });
-          ownsStore = true;
-        } else {
-          store = options.store;
-        }
-        const gen = createOpIdGenerator();
-        producer = createPinProducer({ config: config.kafka, kafka, logger, registry, origin: peer, newOpId: () => `${AGENT_OP_PREFIX}${gen()}` });
-        await producer.connect();
-        hbProducer = kafka.producer({ allowAutoTopicCreation: false });
-        await hbProducer.connect();
-        const executor = createExecutor({
-          kubo,
-          acker,
-          lookup,
-          pinNamePrefix: ac.pinName,
-          pinTimeoutMs: ac.pinTimeoutMs,
-          connectTimeoutMs: Math.min(ac.requestTimeoutMs, 10_000),
-          maxRetries: ac.maxRetries,
-          counts,
-          metrics,
-          logger,
-        });
-        queue = new WorkQueue({
-          concurrency: ac.concurrentPins,
-          capacity: ac.queueSize,
-          maxRetries: ac.maxRetries,
-          backoffMinMs: ac.retryBackoffMinMs,
-          backoffMaxMs: ac.retryBackoffMaxMs,
-          run: async (job, signal) => {
-            metrics.inFlight.inc();
-            try {
-              return await executor(job, signal);
-            } finally {
-              metrics.inFlight.dec();
-            }
-          },
-          onDepth: (d) => metrics.queueDepth.set(d),
-        });
-        reader = await createPlacementReader({
-          kafka,
-          topic: config.kafka.topics.placements,
-          peer,
-          groupId: `${ac.groupPrefix}-${peer}`,
-          logger,
-          onRecord: (outcome) => {
-            if (outcome !== 'delivered') metrics.changes.inc({ outcome });
-          },
-          onChange: async (change) => {
-            const want = wantOfChange(change);
-            if (want === null) {
-              metrics.changes.inc({ outcome: change.opId.startsWith(AGENT_OP_PREFIX) ? 'own_ack' : 'no_op' });
-              return;
-            }
-            metrics.changes.inc({ outcome: 'queued' });
-            await queue!.put(change.cid, want);
-          },
-        });
-        // The reader is anchored before the store is read, so no change falls between the two.
-        await reader.start();
-        state = 'running';
-        logger.info({ ipfsApi, ipfsVersion, partition: reader.partition, partitions: reader.partitions }, 'agent running');
-        await heartbeat();
-        reconcile().catch(() => undefined);
-        scheduleHeartbeat();
-        scheduleReconcile();
-      } catch (err: unknown) {
-        state = 'failed';
-        await Promise.allSettled([reader?.stop(), producer?.disconnect(), hbProducer?.disconnect(), ownsStore ? store?.close() : undefined]);
-        throw err;
-      }
+      await lifecycle.start(
+        async () => {
+          const identity = await kubo.id().catch((err: unknown) => {
+            throw new PinstateError('CONFIG_INVALID', `the IPFS API at ${ipfsApi} does not answer (${err instanceof Error ? err.message : String(err)}); is kubo running? (--ipfs-api / agent.ipfs_api)`, { field: 'agent.ipfs_api', cause: err });
+          });
+          peer = validatePeerId(options.peerId ?? ac.peerId ?? identity.id, options.peerId !== undefined ? '--peer-id' : 'agent.peer_id');
+          logger = baseLogger.child({ peer });
+          ipfsVersion = await kubo.version();
+          if (options.store === undefined) {
+            store = await createStore({ config: config.scylla, logger, ...(options.keyspace === undefined ? {} : { keyspace: options.keyspace }) });
+            ownsStore = true;
+          } else {
+            store = options.store;
+          }
+          const gen = createOpIdGenerator();
+          producer = createPinProducer({ config: config.kafka, kafka, logger, registry, origin: peer, newOpId: () => `${AGENT_OP_PREFIX}${gen()}` });
+          await producer.connect();
+          hbProducer = kafka.producer({ allowAutoTopicCreation: false });
+          await hbProducer.connect();
+          const executor = createExecutor({
+            kubo,
+            acker,
+            lookup,
+            pinNamePrefix: ac.pinName,
+            pinTimeoutMs: ac.pinTimeoutMs,
+            connectTimeoutMs: Math.min(ac.requestTimeoutMs, 10_000),
+            maxRetries: ac.maxRetries,
+            counts,
+            metrics,
+            logger,
+          });
+          queue = new WorkQueue({
+            concurrency: ac.concurrentPins,
+            capacity: ac.queueSize,
+            maxRetries: ac.maxRetries,
+            backoffMinMs: ac.retryBackoffMinMs,
+            backoffMaxMs: ac.retryBackoffMaxMs,
+            run: async (job, signal) => {
+              metrics.inFlight.inc();
+              try {
+                return await executor(job, signal);
+              } finally {
+                metrics.inFlight.dec();
+              }
+            },
+            onDepth: (d) => metrics.queueDepth.set(d),
+          });
+          reader = await createPlacementReader({
+            kafka,
+            topic: config.kafka.topics.placements,
+            peer,
+            groupId: `${ac.groupPrefix}-${peer}`,
+            logger,
+            onRecord: (outcome) => {
+              if (outcome !== 'delivered') metrics.changes.inc({ outcome });
+            },
+            onChange: async (change) => {
+              const want = wantOfChange(change);
+              if (want === null) {
+                metrics.changes.inc({ outcome: change.opId.startsWith(AGENT_OP_PREFIX) ? 'own_ack' : 'no_op' });
+                return;
+              }
+              metrics.changes.inc({ outcome: 'queued' });
+              await queue!.put(change.cid, want);
+            },
+          });
+          // The reader is anchored before the store is read, so no change falls between the two.
+          await reader.start();
+          lifecycle.running();
+          logger.info({ ipfsApi, ipfsVersion, partition: reader.partition, partitions: reader.partitions }, 'agent running');
+          await heartbeat();
+          reconcile().catch(() => undefined);
+          scheduleHeartbeat();
+          scheduleReconcile();
+        },
+        () => Promise.allSettled([reader?.stop(), producer?.disconnect(), hbProducer?.disconnect(), ownsStore ? store?.close() : undefined]),
+      );
     },
     async stop() {
-      if (state !== 'running') {
-        if (state === 'idle') state = 'stopped';
-        return;
-      }
-      state = 'stopping';
-      clearTimeout(heartbeatTimer);
-      clearTimeout(reconcileTimer);
-      try {
-        await reader!.stop();
-        const unfinished = await queue!.stop(ac.drainTimeoutMs);
-        await reconciling?.catch(() => undefined);
-        if (unfinished > 0) logger.info({ unfinished }, 'stopped with placements not done; the next start reconciles them');
-        await heartbeat();
-      } finally {
-        await Promise.allSettled([producer!.disconnect(), hbProducer!.disconnect()]);
-        if (ownsStore) await store!.close();
-        state = 'stopped';
-        logger.info('agent stopped');
-      }
+      await lifecycle.stop(async () => {
+        clearTimeout(heartbeatTimer);
+        clearTimeout(reconcileTimer);
+        try {
+          await reader!.stop();
+          const unfinished = await queue!.stop(ac.drainTimeoutMs);
+          await reconciling?.catch(() => undefined);
+          if (unfinished > 0) logger.info({ unfinished }, 'stopped with placements not done; the next start reconciles them');
+          await heartbeat();
+        } finally {
+          await Promise.allSettled([producer!.disconnect(), hbProducer!.disconnect()]);
+          if (ownsStore) await store!.close();
+          logger.info('agent stopped');
+        }
+      });
     },
     reconcile,
     heartbeat,

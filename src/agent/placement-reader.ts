@@ -14,10 +14,12 @@
  * A new group starts at the partition's end: what was placed before is in pins_by_peer, and the
  * reconcile the agent runs after starting the reader picks it up.
  */
-import { AssignerProtocol, type Assigner, type Consumer, type EachBatchPayload, type Kafka, type PartitionAssigner } from '../kafka/kafkajs-types.js';
+import type { Consumer, EachBatchPayload, Kafka, PartitionAssigner } from '../kafka/kafkajs-types.js';
+import { planAssigner } from '../kafka/plan-assigner.js';
 import { decodePlacementChange } from '../codec/index.js';
 import type { PlacementChange } from '../domain/messages.js';
 import { partitionForKey } from '../domain/partition.js';
+import { sleep } from '../sleep.js';
 import type { Logger } from '../log.js';
 
 export const AGENT_ASSIGNER_NAME = 'PinstateAgentPartition';
@@ -29,29 +31,7 @@ export function agentAssignment(memberIds: readonly string[], topic: string, par
 }
 
 export function agentAssigner(topic: string, partition: number): PartitionAssigner {
-  return () => {
-    const assigner: Assigner = {
-      name: AGENT_ASSIGNER_NAME,
-      version: 1,
-      assign({ members }) {
-        const plan = agentAssignment(
-          members.map((m) => m.memberId),
-          topic,
-          partition,
-        );
-        return Promise.resolve(
-          [...plan].map(([memberId, assignment]) => ({
-            memberId,
-            memberAssignment: AssignerProtocol.MemberAssignment.encode({ version: 1, assignment, userData: Buffer.alloc(0) }),
-          })),
-        );
-      },
-      protocol({ topics }) {
-        return { name: AGENT_ASSIGNER_NAME, metadata: AssignerProtocol.MemberMetadata.encode({ version: 1, topics, userData: Buffer.alloc(0) }) };
-      },
-    };
-    return assigner;
-  };
+  return planAssigner(AGENT_ASSIGNER_NAME, ({ memberIds }) => agentAssignment(memberIds, topic, partition));
 }
 
 export type RecordOutcome = 'other_peer' | 'undecodable' | 'mismatched_peer' | 'delivered';
@@ -119,7 +99,7 @@ export async function createPlacementReader(options: PlacementReaderOptions): Pr
           let done = false;
           void handled.finally(() => (done = true)).catch(() => undefined);
           while (!done) {
-            await Promise.race([handled, new Promise((r) => setTimeout(r, HEARTBEAT_WHILE_WAITING_MS))]);
+            await Promise.race([handled, sleep(HEARTBEAT_WHILE_WAITING_MS)]);
             if (!done) await payload.heartbeat();
           }
           await handled;

@@ -6,43 +6,17 @@
  * desired shows its unpin progress (`unpin_queued` until it reports); every other known peer is
  * `remote` (the pin lives elsewhere), as in IPFS Cluster.
  */
-import type { PlacementState } from '../domain/placement-state.js';
+import type { z } from 'zod';
+import type { PeerPinStatusSchema, PinStatusSchema } from '../api/schemas.js';
 import { isPinSide } from '../domain/placement-state.js';
 import type { PeerView } from '../peers/peer-table.js';
 import type { StoredPin } from '../store/reads.js';
 import { effectiveReplication, type ReplicationDefaults } from './decision.js';
 
-export type StatusPeerState = PlacementState | 'remote';
-
-export interface PeerPinStatus {
-  readonly status: StatusPeerState;
-  /** The peer's error text for *_error states, else null. */
-  readonly error: string | null;
-  /** In the desired set. */
-  readonly desired: boolean;
-  /** Live by its heartbeats; null for a peer the registry has never heard of. */
-  readonly live: boolean | null;
-  /** Its newest heartbeat (RFC 3339), or null. */
-  readonly last_seen: string | null;
-}
-
-export interface PinStatus {
-  readonly cid: string;
-  readonly name: string;
-  readonly replication_factor_min: number;
-  readonly replication_factor_max: number;
-  readonly allocations: readonly string[];
-  readonly peer_map: Readonly<Record<string, PeerPinStatus>>;
-  readonly summary: {
-    /** Peers per status. */
-    readonly by_status: Readonly<Record<string, number>>;
-    /** Desired peers that are live and report pinned. */
-    readonly pinned_live: number;
-    /** pinned_live ≥ rf_min (-1: every live peer). */
-    readonly rf_min_met: boolean;
-    readonly errors: number;
-  };
-}
+/** The JSON shapes are schemas of the HTTP API (src/api/schemas.ts), which serves this as GET /pins/{cid}/status. */
+export type PinStatus = z.infer<typeof PinStatusSchema>;
+export type PeerPinStatus = z.infer<typeof PeerPinStatusSchema>;
+export type StatusPeerState = PeerPinStatus['status'];
 
 export function pinStatus(pin: StoredPin, peers: readonly PeerView[], defaults: ReplicationDefaults): PinStatus {
   const placement = pin.placement;

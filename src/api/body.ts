@@ -1,30 +1,13 @@
 /**
  * Request bodies of the write endpoints: JSON text → validated input, with errors naming the JSON
- * key at fault. Unknown keys are refused (a typo never silently becomes a default). Pure.
+ * key at fault. The shapes are the zod schemas of schemas.ts (the same ones /openapi.json shows);
+ * unknown keys are refused (a typo never silently becomes a default). Pure.
  */
+import type { z } from 'zod';
 import type { PinSpecInput } from '../domain/pin.js';
-import { ValidationError } from '../errors.js';
+import { ValidationError, type ErrorCode } from '../errors.js';
 import { ApiError } from './errors.js';
-
-/** Keys of `POST /pins/{cid}`; values as in IPFS Cluster's api.Pin JSON. */
-export const PIN_OPTION_KEYS = [
-  'name',
-  'owner',
-  'type',
-  'mode',
-  'max_depth',
-  'replication_factor_min',
-  'replication_factor_max',
-  'tags',
-  'metadata',
-  'expire_at',
-  'shard_size',
-  'reference',
-  'origins',
-  'op_id',
-] as const;
-
-export const PLACEMENT_KEYS = ['peers', 'op_id'] as const;
+import { PinOptionsSchema, PlacementRequestSchema, RFC3339_PATTERN, type PinOptions } from './schemas.js';
 
 /** pinstate's internal field names (as validation errors report them) → the API's JSON keys. */
 const FIELD_NAMES: Readonly<Record<string, string>> = {
@@ -59,23 +42,47 @@ export function parseJsonObject(text: string): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
-function refuseUnknown(body: Record<string, unknown>, allowed: readonly string[], hint = ''): void {
-  for (const key of Object.keys(body)) {
-    if (!allowed.includes(key)) throw new ApiError(400, 'UNKNOWN_FIELD', key, `${key}: unknown field${hint}; allowed: ${allowed.join(', ')}`);
-  }
+/** `['tags', 0]` → `tags[0]`, `['metadata', 'k']` → `metadata.k`. */
+function fieldOfPath(path: readonly PropertyKey[]): string {
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join('');
 }
 
-function optionalString(body: Record<string, unknown>, key: string): string | undefined {
-  const value = body[key];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') throw new ValidationError('INVALID_FIELD', key, 'expected a string');
-  return value;
+const EXPECTED: Readonly<Record<string, string>> = { string: 'a string', int: 'an integer', number: 'a number', array: 'an array', object: 'an object', record: 'an object of strings', boolean: 'a boolean' };
+
+/** zod's messages in the words the API's other errors use ("expected a string"); a schema's own message wins. */
+const apiIssueText: z.core.$ZodErrorMap = (issue) => {
+  if (issue.code === 'invalid_type') return `expected ${EXPECTED[issue.expected] ?? issue.expected}`;
+  if (issue.code === 'invalid_value') return `must be one of ${issue.values.map(String).join(', ')}`;
+  return undefined;
+};
+
+/**
+ * Checks `body` against a request schema and throws the error for its first fault, naming the JSON
+ * key: UNKNOWN_FIELD (before any other fault, so a typo is reported as one), MISSING_FIELD, or
+ * INVALID_FIELD (`elementCode` instead for a fault inside a list or map, when given).
+ */
+function checkBody(schema: z.ZodObject, body: Record<string, unknown>, options: { hint?: string; elementCode?: ErrorCode } = {}): void {
+  const parsed = schema.safeParse(body, { error: apiIssueText });
+  if (parsed.success) return;
+  const issues = parsed.error.issues;
+  const unknown = issues.find((i) => i.code === 'unrecognized_keys');
+  if (unknown !== undefined) {
+    const key = unknown.keys[0] ?? '';
+    throw new ApiError(400, 'UNKNOWN_FIELD', key, `${key}: unknown field${options.hint ?? ''}; allowed: ${Object.keys(schema.shape).join(', ')}`);
+  }
+  const issue = issues[0]!;
+  const field = issue.path.length === 0 ? 'body' : fieldOfPath(issue.path);
+  const missing = issue.code === 'invalid_type' && issue.path.length === 1 && body[String(issue.path[0])] === undefined;
+  const code: ErrorCode = missing ? 'MISSING_FIELD' : issue.path.length > 1 && options.elementCode !== undefined ? options.elementCode : 'INVALID_FIELD';
+  throw new ValidationError(code, field, issue.message);
 }
+
+const RFC3339 = new RegExp(RFC3339_PATTERN);
 
 /** RFC 3339 time → unix ms; null/absent → null. */
 export function parseRfc3339(value: unknown, field: string): number | null {
   if (value === undefined || value === null || value === '') return null;
-  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/.test(value)) {
+  if (typeof value !== 'string' || !RFC3339.test(value)) {
     throw new ValidationError('INVALID_FIELD', field, `expected an RFC 3339 time such as "2030-01-02T15:04:05Z", got ${JSON.stringify(value)}`);
   }
   const ms = Date.parse(value);
@@ -93,36 +100,37 @@ export interface PinRequest {
  * producer SDK's validatePinSpec, whose errors the route renames with {@link apiFieldName}.
  */
 export function parsePinRequest(cid: string, body: Record<string, unknown>): PinRequest {
-  refuseUnknown(body, PIN_OPTION_KEYS, body['cid'] === undefined ? '' : ' (the CID is in the path)');
+  checkBody(PinOptionsSchema, body, { hint: body['cid'] === undefined ? '' : ' (the CID is in the path)' });
+  // The shape is proven; read the values from the body as JSON.parse made it, not zod's copy: a
+  // metadata key "__proto__" stays an own key (validatePinSpec keeps it as data).
+  const o = body as PinOptions;
   const spec: PinSpecInput = {
     cid,
-    name: body['name'] as string | undefined,
-    owner: body['owner'] as string | undefined,
-    pinType: optionalString(body, 'type'),
-    mode: optionalString(body, 'mode'),
-    maxDepth: body['max_depth'] as number | undefined,
-    replicationFactorMin: body['replication_factor_min'] as number | undefined,
-    replicationFactorMax: body['replication_factor_max'] as number | undefined,
-    tags: body['tags'] as string[] | undefined,
-    metadata: body['metadata'] as Record<string, string> | undefined,
-    expireAt: parseRfc3339(body['expire_at'], 'expire_at'),
-    shardSize: body['shard_size'] as number | undefined,
-    reference: body['reference'] as string | null | undefined,
-    origins: body['origins'] as string[] | undefined,
+    name: o.name ?? undefined,
+    owner: o.owner ?? undefined,
+    pinType: o.type ?? undefined,
+    mode: o.mode ?? undefined,
+    maxDepth: o.max_depth ?? undefined,
+    replicationFactorMin: o.replication_factor_min ?? undefined,
+    replicationFactorMax: o.replication_factor_max ?? undefined,
+    tags: o.tags ?? undefined,
+    metadata: o.metadata ?? undefined,
+    expireAt: parseRfc3339(o.expire_at, 'expire_at'),
+    shardSize: o.shard_size ?? undefined,
+    reference: o.reference,
+    origins: o.origins ?? undefined,
   };
-  return { spec, opId: optionalString(body, 'op_id') };
+  return { spec, opId: o.op_id ?? undefined };
 }
 
 export interface PlacementRequest {
-  readonly peers: readonly unknown[];
+  readonly peers: readonly string[];
   readonly opId: string | undefined;
 }
 
-/** The body of `PUT /pins/{cid}/placement`: `{ "peers": [...] }`. */
+/** The body of `PUT /pins/{cid}/placement`: `{ "peers": [...] }`. Peer ids themselves are checked by validatePeers. */
 export function parsePlacementRequest(body: Record<string, unknown>): PlacementRequest {
-  refuseUnknown(body, PLACEMENT_KEYS);
-  const peers = body['peers'];
-  if (peers === undefined) throw new ValidationError('MISSING_FIELD', 'peers', 'required: the full list of peer ids that should hold the pin');
-  if (!Array.isArray(peers)) throw new ValidationError('INVALID_FIELD', 'peers', 'expected an array of peer ids');
-  return { peers, opId: optionalString(body, 'op_id') };
+  checkBody(PlacementRequestSchema, body, { elementCode: 'INVALID_PEER' });
+  const { peers, op_id } = body as z.infer<typeof PlacementRequestSchema>;
+  return { peers, opId: op_id ?? undefined };
 }

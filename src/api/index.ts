@@ -10,4 +10,4 @@ export type { ApiMetrics } from './metrics.js';
 export { errorResponse, ApiError, API_ERROR_CODES } from './errors.js';
 export type { ErrorBody, ApiErrorCode } from './errors.js';
 export { pinJson, peerPinJson, statsJson } from './pin-json.js';
-export type { PinJson, PeerPinJson, StatsJson, PlacementJson } from './pin-json.js';
+export type { PinJson, PeerPinJson, StatsJson, PlacementJson } from './schemas.js';

@@ -1,9 +1,11 @@
 /**
- * The OpenAPI 3.1 document served at /openapi.json. Written by hand next to the routes; a unit
- * test walks the hono app's routes and this document and fails when they disagree.
+ * The OpenAPI 3.1 document served at /openapi.json. Paths are written here next to the routes (a
+ * unit test walks the hono app's routes and this document and fails when they disagree); every
+ * body schema is generated from the zod schemas the routes validate and answer with (schemas.ts).
  */
-import { PIN_MODES, PIN_TYPES } from '../domain/pin.js';
+import { z } from 'zod';
 import { PLACEMENT_STATES } from '../domain/placement-state.js';
+import { apiRegistry } from './schemas.js';
 
 type Json = null | boolean | number | string | readonly Json[] | { readonly [key: string]: Json };
 
@@ -25,7 +27,7 @@ const writeErrors: Record<string, Json> = {
 };
 
 const PATHS: Json = {
-  '/healthz': { get: { operationId: 'healthz', summary: 'Liveness: the process answers.', responses: { '200': { description: 'Alive.', content: jsonContent({ type: 'object', properties: { status: { const: 'ok' } } }) } } } },
+  '/healthz': { get: { operationId: 'healthz', summary: 'Liveness: the process answers.', responses: { '200': { description: 'Alive.', content: jsonContent(ref('Health')) } } } },
   '/readyz': {
     get: {
       operationId: 'readyz',
@@ -66,7 +68,7 @@ const PATHS: Json = {
       operationId: 'pinStatus',
       summary: "The pin's state on every peer (IPFS Cluster's status): pin_queued, pinning, pinned, pin_error with its message, unpin_*, unpinned, remote; plus a summary.",
       parameters: [cidParam],
-      responses: { '200': { description: 'Status per peer.', content: jsonContent({ type: 'object', properties: { cid: { type: 'string' }, allocations: { type: 'array', items: { type: 'string' } }, peer_map: { type: 'object' }, summary: { type: 'object' } } }) }, '400': errorResponse('Invalid CID.'), '404': errorResponse('Not in the pinset.') },
+      responses: { '200': { description: 'Status per peer.', content: jsonContent(ref('PinStatus')) }, '400': errorResponse('Invalid CID.'), '404': errorResponse('Not in the pinset.') },
     },
   },
   '/pins/{cid}/placement': {
@@ -85,75 +87,17 @@ const PATHS: Json = {
   '/stats': { get: { operationId: 'stats', summary: 'Exact pin and placement counts.', responses: { '200': { description: 'Counts.', content: jsonContent(ref('Stats')) } } } },
 };
 
-const time: Json = { type: 'string', format: 'date-time' };
-const strings: Json = { type: 'array', items: { type: 'string' } };
-const stringMap: Json = { type: 'object', additionalProperties: { type: 'string' } };
-
-const SCHEMAS: Json = {
-  Error: {
-    type: 'object',
-    required: ['error'],
-    properties: { error: { type: 'object', required: ['code', 'field', 'message'], properties: { code: { type: 'string' }, field: { type: ['string', 'null'] }, message: { type: 'string' } } } },
-  },
-  Accepted: { type: 'object', required: ['op_id', 'cid'], properties: { op_id: { type: 'string' }, cid: { type: 'string' } } },
-  PinOptions: {
-    type: 'object',
-    additionalProperties: false,
-    properties: {
-      name: { type: 'string' },
-      owner: { type: 'string' },
-      type: { type: 'string', enum: [...PIN_TYPES] },
-      mode: { type: 'string', enum: [...PIN_MODES] },
-      max_depth: { type: 'integer' },
-      replication_factor_min: { type: 'integer' },
-      replication_factor_max: { type: 'integer' },
-      tags: strings,
-      metadata: stringMap,
-      expire_at: { type: ['string', 'null'], format: 'date-time' },
-      shard_size: { type: 'integer' },
-      reference: { type: ['string', 'null'] },
-      origins: strings,
-      op_id: { type: 'string', description: 'Op id to use (UUIDv7); pass the first one again when retrying.' },
-    },
-  },
-  PlacementRequest: { type: 'object', additionalProperties: false, required: ['peers'], properties: { peers: strings, op_id: { type: 'string' } } },
-  Placement: { type: 'object', properties: { desired: strings, actual: stringMap, errors: stringMap, updated_at: time } },
-  Pin: {
-    type: 'object',
-    properties: {
-      cid: { type: 'string' },
-      name: { type: 'string' },
-      owner: { type: 'string' },
-      type: { type: 'string' },
-      mode: { type: 'string' },
-      max_depth: { type: 'integer' },
-      replication_factor_min: { type: 'integer' },
-      replication_factor_max: { type: 'integer' },
-      tags: strings,
-      metadata: stringMap,
-      expire_at: { type: ['string', 'null'], format: 'date-time' },
-      shard_size: { type: 'integer' },
-      reference: { type: ['string', 'null'] },
-      pin_update: { type: ['string', 'null'] },
-      origins: strings,
-      timestamp: { type: ['string', 'null'], format: 'date-time' },
-      created_at: time,
-      updated_at: time,
-      last_op_id: { type: 'string' },
-      placement: { oneOf: [ref('Placement'), { type: 'null' }] },
-    },
-  },
-  PeerPin: { type: 'object', properties: { cid: { type: 'string' }, peer: { type: 'string' }, state: { type: 'string' }, desired: { type: 'boolean' }, error: { type: ['string', 'null'] }, updated_at: time } },
-  Stats: { type: 'object', properties: { pins: { type: 'integer' }, placements: { type: 'object', additionalProperties: { type: 'integer' } }, total_placements: { type: 'integer' } } },
-  Readiness: {
-    type: 'object',
-    required: ['ready', 'checks'],
-    properties: {
-      ready: { type: 'boolean' },
-      checks: { type: 'object', additionalProperties: { type: 'object', properties: { ok: { type: 'boolean' }, detail: { type: 'string' }, state: { type: 'string' } } } },
-    },
-  },
-};
+/** The component schemas, generated once from the zod schemas (JSON Schema 2020-12, which OpenAPI 3.1 uses). */
+const SCHEMAS: Record<string, Json> = (() => {
+  const generated = z.toJSONSchema(apiRegistry, { target: 'draft-2020-12', uri: (id) => `#/components/schemas/${id}` }) as { schemas: Record<string, Record<string, Json>> };
+  const out: Record<string, Json> = {};
+  for (const [name, schema] of Object.entries(generated.schemas)) {
+    // The registry's ids become the component names; `$id` and `$schema` would only repeat them.
+    const { $id: _id, $schema: _schema, ...rest } = schema;
+    out[name] = rest;
+  }
+  return out;
+})();
 
 /** The document, as a fresh object each call. */
 export function openApiDocument(version = '0.1.0'): { readonly openapi: string; readonly paths: Record<string, Record<string, Json>> } & Record<string, Json> {

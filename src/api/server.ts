@@ -13,11 +13,25 @@ export interface ListeningServer {
   close(graceMs?: number): Promise<void>;
 }
 
-export async function listen(app: ApiApp, host: string, port: number): Promise<ListeningServer> {
+/** What a bind failure names: the listener and the config keys that set its address. */
+export interface ListenerName {
+  /** `api`, `cluster api`. */
+  readonly label: string;
+  /** Shown in the message: where the address comes from. */
+  readonly configKeys: string;
+  /** The error's field. */
+  readonly field: string;
+}
+
+/**
+ * Serves any hono app's `fetch` on host:port; the one listener of pinstate's HTTP APIs. Resolves
+ * once bound (with the bound address), rejects naming the config keys when it cannot bind.
+ */
+export async function serveFetch(fetch: ApiApp['fetch'], host: string, port: number, name: ListenerName): Promise<{ server: ListeningServer; address: AddressInfo }> {
   const server: ServerType = await new Promise((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, hostname: host, port }, () => resolve(s));
+    const s = serve({ fetch, hostname: host, port }, () => resolve(s));
     s.once('error', (err: NodeJS.ErrnoException) =>
-      reject(new PinstateError('INTERNAL', `api: cannot listen on ${host}:${port} (api.host/api.port, PINSTATE_API_HOST/PINSTATE_API_PORT): ${err.code ?? err.message}`, { field: 'api.port', cause: err })),
+      reject(new PinstateError('INTERNAL', `${name.label}: cannot listen on ${host}:${port} (${name.configKeys}): ${err.code ?? err.message}`, { field: name.field, cause: err })),
     );
   });
   const http = server as Server;
@@ -25,18 +39,26 @@ export async function listen(app: ApiApp, host: string, port: number): Promise<L
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   let closing: Promise<void> | undefined;
   return {
-    url: `http://${shownHost}:${address.port}`,
-    port: address.port,
-    close(graceMs = 5_000) {
-      closing ??= new Promise<void>((resolve) => {
-        const timer = setTimeout(() => http.closeAllConnections(), graceMs);
-        http.close(() => {
-          clearTimeout(timer);
-          resolve();
+    address,
+    server: {
+      url: `http://${shownHost}:${address.port}`,
+      port: address.port,
+      close(graceMs = 5_000) {
+        closing ??= new Promise<void>((resolve) => {
+          const timer = setTimeout(() => http.closeAllConnections(), graceMs);
+          http.close(() => {
+            clearTimeout(timer);
+            resolve();
+          });
+          http.closeIdleConnections();
         });
-        http.closeIdleConnections();
-      });
-      return closing;
+        return closing;
+      },
     },
   };
+}
+
+export async function listen(app: ApiApp, host: string, port: number): Promise<ListeningServer> {
+  const { server } = await serveFetch(app.fetch, host, port, { label: 'api', configKeys: 'api.host/api.port, PINSTATE_API_HOST/PINSTATE_API_PORT', field: 'api.port' });
+  return server;
 }

@@ -1,5 +1,5 @@
 /** Output helpers shared by commands: JSON lines for scripts, aligned text for people. */
-import type { PinJson } from '../api/pin-json.js';
+import type { PinJson } from '../api/schemas.js';
 import type { CliContext } from './context.js';
 
 export function printJson(ctx: CliContext, value: unknown): void {

@@ -4,37 +4,12 @@
  * travel together; schema.ts and types.ts each carry one line for it.
  */
 import { z } from 'zod';
-import { formatDuration, tryParseDuration } from './duration.js';
+import { formatDuration } from './duration.js';
+import { duration, int } from './fields.js';
 
-/** Node timers fire at once past 2^31-1 ms. */
-const MAX_TIMER_MS = 2_147_483_647;
 const TAG_PATTERN = /^[^=\s]{1,256}=.{0,256}$/;
 /** The kubo pin name prefix may not contain ":" (it separates the prefix from the rest). */
 const PIN_NAME_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
-
-function durationMs(minMs: number) {
-  return z.union([z.string(), z.number()], { error: 'expected a duration string such as "30s" or a number of milliseconds' }).transform((value, ctx): number => {
-    const parsed = tryParseDuration(value);
-    if (!parsed.ok) {
-      ctx.addIssue({ code: 'custom', message: parsed.reason });
-      return z.NEVER;
-    }
-    if (parsed.ms < minMs) {
-      ctx.addIssue({ code: 'custom', message: `must be at least ${formatDuration(minMs)}, got ${JSON.stringify(value)}` });
-      return z.NEVER;
-    }
-    if (parsed.ms > MAX_TIMER_MS) {
-      ctx.addIssue({ code: 'custom', message: `must be at most ${formatDuration(MAX_TIMER_MS)}, got ${JSON.stringify(value)}` });
-      return z.NEVER;
-    }
-    return parsed.ms;
-  });
-}
-
-function int(min: number, max: number) {
-  const error = `expected an integer from ${min} to ${max}`;
-  return z.int({ error }).min(min, { error }).max(max, { error });
-}
 
 const httpUrl = z.string({ error: 'expected an http:// or https:// URL' }).refine(
   (s) => {
@@ -59,14 +34,14 @@ export const agentSchema = z
         .transform((v) => (v === null || v === undefined || v === '' ? undefined : v)),
       concurrent_pins: int(1, 1024).prefault(10),
       queue_size: int(1, 10_000_000).prefault(10_000),
-      pin_timeout: durationMs(100).prefault('2m'),
-      request_timeout: durationMs(100).prefault('30s'),
+      pin_timeout: duration({ minMs: 100 }).prefault('2m'),
+      request_timeout: duration({ minMs: 100 }).prefault('30s'),
       max_retries: int(0, 100).prefault(3),
-      retry_backoff_min: durationMs(10).prefault('1s'),
-      retry_backoff_max: durationMs(10).prefault('5m'),
-      reconcile_interval: durationMs(1000).prefault('5m'),
-      heartbeat_interval: durationMs(100).prefault('10s'),
-      drain_timeout: durationMs(100).prefault('10s'),
+      retry_backoff_min: duration({ minMs: 10 }).prefault('1s'),
+      retry_backoff_max: duration({ minMs: 10 }).prefault('5m'),
+      reconcile_interval: duration({ minMs: 1000 }).prefault('5m'),
+      heartbeat_interval: duration({ minMs: 100 }).prefault('10s'),
+      drain_timeout: duration({ minMs: 100 }).prefault('10s'),
       group_prefix: z.string({ error: 'expected a consumer group prefix' }).min(1, { error: 'expected a consumer group prefix' }).prefault('pinstate-agent'),
       pin_name: z.string({ error: 'expected a pin name prefix' }).regex(PIN_NAME_PATTERN, { error: 'expected 1-64 letters, digits, ".", "_" or "-"' }).prefault('pinstate'),
       tags: z

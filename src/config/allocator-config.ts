@@ -4,36 +4,8 @@
  * types.ts each carry one line for it.
  */
 import { z } from 'zod';
-import { formatDuration, tryParseDuration } from './duration.js';
+import { duration, int } from './fields.js';
 
-/** Node timers fire at once past 2^31-1 ms. */
-const MAX_TIMER_MS = 2_147_483_647;
-
-function durationMs(options: { minMs?: number; allowZero?: boolean } = {}) {
-  const minMs = options.minMs ?? 1;
-  return z.union([z.string(), z.number()], { error: 'expected a duration string such as "30s" or a number of milliseconds' }).transform((value, ctx): number => {
-    const parsed = tryParseDuration(value);
-    if (!parsed.ok) {
-      ctx.addIssue({ code: 'custom', message: parsed.reason });
-      return z.NEVER;
-    }
-    if (options.allowZero === true && parsed.ms === 0) return 0;
-    if (parsed.ms < minMs) {
-      ctx.addIssue({ code: 'custom', message: `must be at least ${formatDuration(minMs)}${options.allowZero === true ? ' (or 0 for off)' : ''}, got ${JSON.stringify(value)}` });
-      return z.NEVER;
-    }
-    if (parsed.ms > MAX_TIMER_MS) {
-      ctx.addIssue({ code: 'custom', message: `must be at most ${formatDuration(MAX_TIMER_MS)}, got ${JSON.stringify(value)}` });
-      return z.NEVER;
-    }
-    return parsed.ms;
-  });
-}
-
-function int(min: number, max: number) {
-  const error = `expected an integer from ${min} to ${max}`;
-  return z.int({ error }).min(min, { error }).max(max, { error });
-}
 
 const rf = () => int(-1, 1024).refine((n) => n !== 0, { error: 'expected -1 (every live peer) or a positive integer' });
 
@@ -42,9 +14,9 @@ export const allocatorSchema = z
   .strictObject(
     {
       enabled: z.boolean({ error: 'expected true or false' }).prefault(true),
-      peer_ttl: durationMs({ minMs: 100 }).prefault('30s'),
-      scan_interval: durationMs({ minMs: 1000, allowZero: true }).prefault('1h'),
-      check_interval: durationMs({ minMs: 10 }).prefault('1s'),
+      peer_ttl: duration({ minMs: 100 }).prefault('30s'),
+      scan_interval: duration({ minMs: 1000, allowZero: true }).prefault('1h'),
+      check_interval: duration({ minMs: 10 }).prefault('1s'),
       group_id: z.string({ error: 'expected a consumer group id' }).min(1, { error: 'expected a consumer group id' }).prefault('pinstate-allocator'),
       concurrency: int(1, 1024).prefault(32),
       default_replication_factor_min: rf().prefault(-1),

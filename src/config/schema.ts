@@ -4,7 +4,8 @@
  * Defaults are written in file syntax (`prefault`) so they pass the same validation as user input.
  */
 import { z } from 'zod';
-import { formatDuration, tryParseDuration } from './duration.js';
+import { formatDuration } from './duration.js';
+import { duration, int } from './fields.js';
 import { clusterApiSchema, toClusterApiConfig } from './cluster-api-config.js';
 import { allocatorSchema, toAllocatorConfig } from './allocator-config.js';
 import { pinningSchema, toPinningConfig } from './pinning-config.js';
@@ -17,8 +18,7 @@ export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', '
 export const BACKENDS = ['cassandra', 'scylla'] as const satisfies readonly Backend[];
 export const SASL_MECHANISMS = ['plain', 'scram-sha-256', 'scram-sha-512'] as const;
 
-/** Node timers fire at once (with a warning) past 2^31-1 ms, about 24.8 days. */
-export const MAX_TIMER_MS = 2_147_483_647;
+export { MAX_TIMER_MS } from './fields.js';
 /** Cassandra's and ScyllaDB's largest TTL: 20 years, in seconds. */
 const MAX_TTL_MS = 630_720_000 * 1000;
 export const KEYSPACE_PATTERN = /^[a-z][a-z0-9_]{0,47}$/;
@@ -29,11 +29,6 @@ const MAX_TOPIC_LENGTH = 249;
 const BROKER_PATTERN = /^(?:\[[0-9a-fA-F:.]+\]|[^\s:[\]/]+):(\d{1,5})$/;
 
 // ---- leaf helpers: each carries the "expected …" text its error names ----
-
-function int(min: number, max: number = Number.MAX_SAFE_INTEGER) {
-  const error = max === Number.MAX_SAFE_INTEGER ? `expected an integer >= ${min}` : `expected an integer from ${min} to ${max}`;
-  return z.int({ error }).min(min, { error }).max(max, { error });
-}
 
 const bool = z.boolean({ error: 'expected true or false' });
 
@@ -62,38 +57,6 @@ function caseInsensitiveEnum<const T extends string>(values: readonly T[], toCan
 const upper = (s: string): string => s.toUpperCase();
 const lower = (s: string): string => s.toLowerCase();
 
-interface DurationBounds {
-  /** Smallest allowed value in ms; default 0. */
-  readonly minMs?: number;
-  /** Reject 0 (timeouts and intervals). */
-  readonly positive?: boolean;
-  /** Largest allowed value in ms; default MAX_TIMER_MS (the value feeds a Node timer). */
-  readonly maxMs?: number;
-  /** Must be a whole number of seconds (CQL TTLs). */
-  readonly wholeSeconds?: boolean;
-}
-
-/** A Go-style duration string or a number of milliseconds → milliseconds. */
-function duration(bounds: DurationBounds = {}) {
-  const { minMs = 0, positive = false, maxMs = MAX_TIMER_MS, wholeSeconds = false } = bounds;
-  return z.union([z.string(), z.number()], { error: 'expected a duration string such as "30s" or a number of milliseconds' }).transform((value, ctx): number => {
-    const parsed = tryParseDuration(value);
-    if (!parsed.ok) {
-      ctx.addIssue({ code: 'custom', message: parsed.reason });
-      return z.NEVER;
-    }
-    const got = `got ${JSON.stringify(value)}`;
-    const fail = (message: string): never => {
-      ctx.addIssue({ code: 'custom', message: `${message}, ${got}` });
-      return z.NEVER;
-    };
-    if (positive && parsed.ms === 0) return fail('must be greater than 0');
-    if (parsed.ms < minMs) return fail(`must be at least ${formatDuration(minMs)}`);
-    if (parsed.ms > maxMs) return fail(`must be at most ${formatDuration(maxMs)}`);
-    if (wholeSeconds && parsed.ms % 1000 !== 0) return fail('must be a whole number of seconds');
-    return parsed.ms;
-  });
-}
 const timeout = () => duration({ positive: true });
 const ttl = () => duration({ minMs: 1000, maxMs: MAX_TTL_MS, wholeSeconds: true });
 

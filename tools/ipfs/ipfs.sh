@@ -38,6 +38,8 @@ CLUSTER_MODULE=github.com/ipfs-cluster/ipfs-cluster
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
+# shellcheck source=../lib/processes.sh
+source "$ROOT/tools/lib/processes.sh"
 CACHE=${PINSTATE_IPFS_CACHE:-${HOME:?HOME is not set}/.cache/pinstate}
 KUBO_BIN_DIR=$CACHE/bin/kubo-$KUBO_VERSION
 CLUSTER_BIN_DIR=$CACHE/bin/ipfs-cluster-$CLUSTER_VERSION
@@ -382,30 +384,12 @@ cmd_up() {
   cmd_status >&2 || true
 }
 
-stop_pids() {
-  local pids=("$@") p alive t0=$SECONDS
-  (( ${#pids[@]} )) || return 0
-  kill -TERM "${pids[@]}" 2>/dev/null || true
-  while true; do
-    alive=()
-    for p in "${pids[@]}"; do kill -0 "$p" 2>/dev/null && alive+=("$p"); done
-    (( ${#alive[@]} )) || return 0
-    if (( SECONDS - t0 >= IPFS_STOP_TIMEOUT )); then
-      log "still running after $IPFS_STOP_TIMEOUT s, sending SIGKILL to ${alive[*]}"
-      kill -KILL "${alive[@]}" 2>/dev/null || true
-      sleep 0.5
-      return 0
-    fi
-    sleep 0.2
-  done
-}
-
 cmd_stop() {
   local i=${1:-} pid
   [[ $i =~ ^[0-9]+$ ]] && (( i >= 1 )) || die "usage: ipfs.sh stop <i> [--dir D]"
   if pid=$(running_pid "$i"); then
     log "stopping kubo node $i (pid $pid)"
-    stop_pids "$pid"
+    stop_pids "$IPFS_STOP_TIMEOUT" "$pid"
     rm -f "$(node_dir "$i")/daemon.pid"
     ! kill -0 "$pid" 2>/dev/null || die "kubo node $i (pid $pid) is still running"
   else
@@ -439,7 +423,7 @@ cmd_down() {
     [[ " ${pids[*]} " == *" $pid "* ]] || { pids+=("$pid"); log "stopping pid $pid (no pid file)"; }
   done
   if (( ${#pids[@]} == 0 )); then log "no kubo node running under $DIR"; return 0; fi
-  stop_pids "${pids[@]}"
+  stop_pids "$IPFS_STOP_TIMEOUT" "${pids[@]}"
   rm -f "$DIR"/node*/daemon.pid
   for pid in "${pids[@]}"; do ! kill -0 "$pid" 2>/dev/null || die "pid $pid still running after SIGKILL"; done
   [[ -f $DIR/nodes.json ]] && { load_base_port; write_nodes_json "$(node_count)"; }
@@ -532,7 +516,7 @@ cmd_cluster_down() {
   local pid
   if pid=$(cluster_running_pid); then
     log "stopping ipfs-cluster-service (pid $pid)"
-    stop_pids "$pid"
+    stop_pids "$IPFS_STOP_TIMEOUT" "$pid"
     rm -f "$(cluster_dir)/daemon.pid"
   else
     log "ipfs-cluster is not running under $DIR"
@@ -549,11 +533,7 @@ cmd_clean() {
 # One command at a time per node folder (`status` and `path` do not lock).
 take_lock() {
   mkdir -p "$DIR"
-  exec 9>"$DIR/.lock"
-  if ! flock -n 9; then
-    log "waiting for another ipfs.sh on $DIR ..."
-    flock -w 300 9 || die "another ipfs.sh held $DIR/.lock for 5 minutes"
-  fi
+  take_flock "$DIR/.lock" 300 ipfs.sh
 }
 
 usage() { sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d' | sed 's/^# \{0,1\}//'; }

@@ -8,7 +8,7 @@ import importX from 'eslint-plugin-import-x';
  * it. Paths are relative to the repository root; a directory covers everything under it.
  */
 export const LAYERS = [
-  { name: 'base', paths: ['src/errors.ts', 'src/paths.ts', 'src/random.ts', 'src/sleep.ts', 'src/retry.ts', 'src/readiness-report.ts'] },
+  { name: 'base', paths: ['src/errors.ts', 'src/paths.ts', 'src/random.ts', 'src/sleep.ts', 'src/retry.ts', 'src/part-lifecycle.ts', 'src/readiness-report.ts'] },
   { name: 'config', paths: ['src/config', 'src/log.ts', 'src/metrics.ts', 'src/prom-text.ts'] },
   { name: 'domain', paths: ['src/domain'] },
   { name: 'codec', paths: ['src/codec', 'src/cluster'] },

@@ -16,6 +16,7 @@
  */
 import { readFileSync } from 'node:fs';
 import cassandra from 'cassandra-driver';
+import { sleep } from '../../src/sleep.js';
 
 function env(name: string): string {
   const v = process.env[name];
@@ -37,7 +38,6 @@ const deadline = Date.now() + Number(process.env['SECURE_TIMEOUT_S'] ?? '120') *
 
 const quote = (s: string): string => `'${s.replaceAll("'", "''")}'`;
 const ident = (s: string): string => `"${s.replaceAll('"', '""')}"`;
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 async function login(user: string, password: string): Promise<cassandra.Client> {
   const client = new cassandra.Client({

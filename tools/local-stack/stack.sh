@@ -31,6 +31,8 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
+# shellcheck source=../lib/processes.sh
+source "$ROOT/tools/lib/processes.sh"
 LOCAL=${PINSTATE_LOCAL_DIR:-$ROOT/.local}
 RUN=$LOCAL/run
 KAFKA_HOME=$LOCAL/kafka
@@ -388,26 +390,6 @@ wait_ready() {
   done
 }
 
-# stop_pids <timeout> <pid...>: SIGTERM, wait, then SIGKILL.
-stop_pids() {
-  local timeout=$1; shift
-  local pids=("$@") p alive t0=$SECONDS
-  (( ${#pids[@]} )) || return 0
-  kill -TERM "${pids[@]}" 2>/dev/null || true
-  while true; do
-    alive=()
-    for p in "${pids[@]}"; do kill -0 "$p" 2>/dev/null && alive+=("$p"); done
-    (( ${#alive[@]} )) || return 0
-    if (( SECONDS - t0 >= timeout )); then
-      log "still running after ${timeout} s, sending SIGKILL to ${alive[*]}"
-      kill -KILL "${alive[@]}" 2>/dev/null || true
-      sleep 1
-      return 0
-    fi
-    sleep 0.5
-  done
-}
-
 # ---------------------------------------------------------------------------------------
 # Kafka
 
@@ -748,19 +730,24 @@ cmd_secure_up() {
   log "secure servers up in $((SECONDS - t0)) s: Kafka SASL_SSL $KAFKA_ADDR:$KAFKA_SASL_SSL_PORT, SASL_PLAINTEXT $KAFKA_ADDR:$KAFKA_SASL_PLAINTEXT_PORT, Cassandra TLS+auth $STACK_HOST:$SECURE_CQL_PORT; logins in ${SECURE_DIR#"$ROOT"/}/stack.json"
 }
 
-# secure-down: stop the secure Cassandra node only (Kafka keeps its listeners).
-cmd_secure_down() {
-  local pid
-  node_info secure 1
+# stop_role <what>: stop the Cassandra node that node_info selected ($ROLE), if it runs.
+stop_role() {
+  local what=$1 pid
   if pid=$(running_pid "$ROLE"); then
-    log "stopping the secure cassandra node (pid $pid)"
+    log "stopping $what (pid $pid)"
     stop_pids "$STOP_TIMEOUT" "$pid"
     rm -f "$RUN/$ROLE.pid"
-    ! is_ours "$pid" "$ROLE" || die "the secure node (pid $pid) is still running"
-    log "secure cassandra node stopped"
+    ! is_ours "$pid" "$ROLE" || die "$what (pid $pid) is still running"
+    log "$what stopped"
   else
-    log "the secure cassandra node is not running"
+    log "$what is not running"
   fi
+}
+
+# secure-down: stop the secure Cassandra node only (Kafka keeps its listeners).
+cmd_secure_down() {
+  node_info secure 1
+  stop_role "the secure cassandra node"
 }
 
 cmd_down() {
@@ -826,19 +813,11 @@ cmd_status() {
 }
 
 cmd_node_stop() {
-  local n=${1:-} topo pid
+  local n=${1:-} topo
   [[ $n =~ ^[0-9]+$ ]] || die "usage: stack.sh node-stop <n>"
   topo=$(current_topology)
   node_info "$topo" "$n"
-  if pid=$(running_pid "$ROLE"); then
-    log "stopping cassandra node $n (pid $pid)"
-    stop_pids "$STOP_TIMEOUT" "$pid"
-    rm -f "$RUN/$ROLE.pid"
-    ! is_ours "$pid" "$ROLE" || die "node $n (pid $pid) still running"
-    log "cassandra node $n stopped"
-  else
-    log "cassandra node $n is not running"
-  fi
+  stop_role "cassandra node $n"
 }
 
 cmd_node_start() {
@@ -893,12 +872,7 @@ cmd_clean() {
 # two brokers on one data dir); `status` does not lock.
 take_lock() {
   mkdir -p "$RUN"
-  command -v flock >/dev/null 2>&1 || return 0
-  exec 9>"$RUN/stack.lock"
-  if ! flock -n 9; then
-    log "waiting for another stack.sh on ${LOCAL} to finish ..."
-    flock -w 900 9 || die "another stack.sh held $RUN/stack.lock for 15 minutes"
-  fi
+  take_flock "$RUN/stack.lock" 900 stack.sh
 }
 
 usage() { sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d' | sed 's/^# \{0,1\}//'; }

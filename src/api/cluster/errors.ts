@@ -6,8 +6,10 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { isPinstateError } from '../../errors.js';
+import { statusOfError, type ErrorStatus } from '../errors.js';
 
-export type ClusterErrorStatus = 400 | 401 | 404 | 405 | 409 | 413 | 500 | 503;
+/** The main API's statuses: the same code → status table serves both. */
+export type ClusterErrorStatus = ErrorStatus;
 
 /** An error the cluster API raises itself, already knowing its status. */
 export class ClusterApiError extends Error {
@@ -24,19 +26,9 @@ export function clusterError(c: Context, status: ContentfulStatusCode, message: 
   return c.json({ code: status, message }, status);
 }
 
-const STATUS_OF_CODE: Readonly<Record<string, ClusterErrorStatus>> = {
-  PIN_NOT_FOUND: 404,
-  OP_ID_CONFLICT: 409,
-  PIN_TYPE_CONFLICT: 409,
-  DB_UNAVAILABLE: 503,
-  DB_TIMEOUT: 503,
-  KAFKA_UNAVAILABLE: 503,
-  ILLEGAL_STATE: 503,
-};
-
 /** Status and message for anything thrown. Unknown errors are a 500 without internals. */
 export function clusterErrorOf(err: unknown): { status: ClusterErrorStatus; message: string } {
   if (err instanceof ClusterApiError) return { status: err.status, message: err.message };
-  if (isPinstateError(err)) return { status: STATUS_OF_CODE[err.code] ?? (err.isInputError ? 400 : 500), message: err.message };
+  if (isPinstateError(err)) return { status: statusOfError(err), message: err.message };
   return { status: 500, message: 'internal error' };
 }

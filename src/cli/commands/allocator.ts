@@ -9,11 +9,10 @@ import { createRegistry } from '../../metrics.js';
 import { createPeerRegistry, directoryPeer, type PeerRegistry } from '../../peers/registry.js';
 import type { PinstateConfig } from '../../config/types.js';
 import { createStore } from '../../store/store.js';
-import { startService } from '../../service/service.js';
 import { parseInteger } from '../args.js';
-import { stopBoundMs } from './service.js';
 import { act, EXIT, type ExitCode, type RunContext } from '../context.js';
 import { printJson } from '../output.js';
+import { runUntilStopped } from './service.js';
 
 async function withPeers<T>(ctx: RunContext, config: PinstateConfig, fn: (peers: PeerRegistry) => Promise<T>): Promise<T> {
   const peers = createPeerRegistry({ config: config.kafka, peerTtlMs: config.allocator.peerTtlMs, logger: ctx.logger(), registry: createRegistry() });
@@ -42,13 +41,12 @@ export function registerAllocatorCommands(program: Command, ctx: RunContext): vo
     .action(
       act(ctx, async (): Promise<ExitCode> => {
         const config = ctx.config();
-        const service = await startService({ config: { ...config, allocator: { ...config.allocator, enabled: true } }, logger: ctx.logger(), registry: createRegistry({ defaultMetrics: true }), parts: { writer: false, api: false, allocator: true, sweeper: false } });
-        ctx.out(`pinstate allocator running (pid ${process.pid}, group ${config.allocator.groupId}, ${service.peers?.livePeers().length ?? 0} live peers)\n`);
-        const reason = await Promise.race([ctx.untilStopped(), service.failed]);
-        ctx.out(`pinstate: ${reason}: stopping the allocator\n`);
-        ctx.io.boundStop(stopBoundMs(config));
-        await service.close();
-        return EXIT.ok;
+        return runUntilStopped(
+          ctx,
+          { ...config, allocator: { ...config.allocator, enabled: true } },
+          { writer: false, api: false, allocator: true, sweeper: false },
+          (service) => `pinstate allocator running (pid ${process.pid}, group ${config.allocator.groupId}, ${service.peers?.livePeers().length ?? 0} live peers)`,
+        );
       }),
     );
 

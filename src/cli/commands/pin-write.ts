@@ -63,8 +63,17 @@ function printOp(ctx: RunContext, json: boolean | undefined, opId: string, cid: 
   else ctx.out(`${opId}\n`);
 }
 
+/** The options both write commands end with: an op id to reuse, --wait for the writer, JSON output. */
+function writeOptions(command: Command, waitFor: string): Command {
+  return command
+    .option('--op-id <id>', 'op id to send (reuse it when retrying)')
+    .option('--wait', waitFor)
+    .option('--wait-timeout <duration>', 'how long --wait waits', '30s')
+    .option('--json', 'print {"op_id","cid"[,"applied"]} as JSON');
+}
+
 export function registerPinWriteCommands(pin: Command, ctx: RunContext): void {
-  pin
+  const add = pin
     .command('add')
     .description('Publish an UpsertPin intent and print its op_id (once the broker acknowledged it)')
     .argument('<cid>', 'CID to pin (v0 or v1)')
@@ -74,11 +83,8 @@ export function registerPinWriteCommands(pin: Command, ctx: RunContext): void {
     .option('--tag <tag>', 'tag (repeatable)', collect)
     .option('--meta <key=value>', 'metadata entry (repeatable)', collect)
     .option('--expire-at <time>', 'RFC 3339 time, or a duration from now such as 24h')
-    .option('--owner <owner>', 'owner')
-    .option('--op-id <id>', 'op id to send (reuse it when retrying)')
-    .option('--wait', 'wait until the writer has applied the pin')
-    .option('--wait-timeout <duration>', 'how long --wait waits', '30s')
-    .option('--json', 'print {"op_id","cid"[,"applied"]} as JSON')
+    .option('--owner <owner>', 'owner');
+  writeOptions(add, 'wait until the writer has applied the pin')
     .action(
       act(ctx, async (cidArg: string, opts: AddOptions): Promise<ExitCode> => {
       const now = Date.now();
@@ -107,14 +113,11 @@ export function registerPinWriteCommands(pin: Command, ctx: RunContext): void {
     }),
     );
 
-  pin
+  const rm = pin
     .command('rm')
     .description('Publish a DeletePin intent and print its op_id (removing a missing pin is not an error)')
-    .argument('<cid>', 'CID to unpin')
-    .option('--op-id <id>', 'op id to send (reuse it when retrying)')
-    .option('--wait', 'wait until the pin is gone from the store')
-    .option('--wait-timeout <duration>', 'how long --wait waits', '30s')
-    .option('--json', 'print {"op_id","cid"[,"applied"]} as JSON')
+    .argument('<cid>', 'CID to unpin');
+  writeOptions(rm, 'wait until the pin is gone from the store')
     .action(
       act(ctx, async (cidArg: string, opts: RmOptions): Promise<ExitCode> => {
       const cid = parseCid(cidArg, 'cid').text;

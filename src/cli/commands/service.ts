@@ -12,14 +12,15 @@ import { startService, type RunningService, type ServiceParts } from '../../serv
 import { parseDurationFlag } from '../args.js';
 import { act, EXIT, type ExitCode, type RunContext } from '../context.js';
 
-/** Runs the parts until a stop signal, then closes them; exit 0 only after a clean drain. */
-async function runUntilStopped(ctx: RunContext, config: PinstateConfig, parts: ServiceParts, describe: (s: RunningService) => string): Promise<ExitCode> {
+/** Starts the service parts, prints `describe`, and runs until a signal or a failed part; then closes them and says how cleanly. */
+export async function runUntilStopped(ctx: RunContext, config: PinstateConfig, parts: ServiceParts, describe: (s: RunningService) => string): Promise<ExitCode> {
   const logger = ctx.logger();
   const service = await startService({ config, logger, registry: createRegistry({ defaultMetrics: true }), parts });
   ctx.out(`${describe(service)}\n`);
   // A writer whose consumer failed for good stops the process too, so a supervisor restarts it.
   const reason = await Promise.race([ctx.untilStopped(), service.failed]);
-  ctx.out(`pinstate: ${reason}: stopping (draining the writer, closing the API)\n`);
+  const steps = [parts.writer ? 'draining the writer' : '', parts.api ? 'closing the API' : ''].filter((t) => t !== '');
+  ctx.out(`pinstate: ${reason}: stopping${steps.length === 0 ? '' : ` (${steps.join(', ')})`}\n`);
   ctx.io.boundStop(stopBoundMs(config));
   const clean = await service.close();
   ctx.out(clean ? 'pinstate: stopped\n' : 'pinstate: stopped without a clean drain; uncommitted messages will be redelivered\n');

@@ -7,6 +7,7 @@ import { ValidationError } from '../../errors.js';
 import { parseDurationFlag } from '../args.js';
 import { act, EXIT, type ExitCode, type RunContext } from '../context.js';
 import { scrapePromText, type Sample } from '../../prom-text.js';
+import { sleep } from '../../sleep.js';
 import { renderTop, topView } from '../top/view.js';
 
 const CLEAR = '\x1b[2J\x1b[H';
@@ -53,9 +54,10 @@ export function registerTopCommand(program: Command, ctx: RunContext): void {
             }
           } else ctx.out(`${ctx.interactive ? CLEAR : ''}${frame.join('\n')}\n${ctx.interactive ? '' : '\n'}`);
           before = { samples, at };
-          let timer: NodeJS.Timeout | undefined;
-          await Promise.race([stop, new Promise((r) => (timer = setTimeout(r, intervalMs)))]);
-          clearTimeout(timer);
+          // Abort the interval's timer once stopped, so a stop never waits out the interval.
+          const interval = new AbortController();
+          await Promise.race([stop, sleep(intervalMs, interval.signal).catch(() => undefined)]);
+          interval.abort();
           if (stopped) return EXIT.ok;
         }
       }),

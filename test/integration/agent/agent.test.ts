@@ -20,6 +20,7 @@ import { uniqueName } from '../../support/env.js';
 import { freshPipeline, readAll, type TestPipeline } from '../../support/kafka.js';
 import { startKubo, stopKubo, type Kubo } from '../../support/kubo.js';
 import { rawConfigOf } from '../../support/process.js';
+import { sleep } from '../../../src/sleep.js';
 
 let p: TestPipeline;
 let writer: Writer;
@@ -60,7 +61,7 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
       last = err;
     }
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`);
-    await new Promise((r) => setTimeout(r, 250));
+    await sleep(250);
   }
 }
 
@@ -181,7 +182,7 @@ describe('pinstate agent on real kubo', () => {
     await producer.setDesiredPlacement(cid, []);
     await until('placement gone', async () => ((await actual(cid)) === undefined ? true : undefined));
     // Give a reconcile pass (every 5 s) the chance to do something wrong.
-    await new Promise((r) => setTimeout(r, 6000));
+    await sleep(6000);
     expect((await pinsOn(1)).get(cid)).toBe('');
   }, 120_000);
 
@@ -228,7 +229,7 @@ describe('pinstate agent on real kubo', () => {
     const cid = await addContent(2, 'restart');
     await kubo.node(1).stop();
     await place(cid, [peer], kubo.node(2).swarmAddrs.slice(0, 1));
-    await new Promise((r) => setTimeout(r, 3000));
+    await sleep(3000);
     await kubo.node(1).start();
     await until('pinned after kubo restart', async () => ((await actual(cid)) === 'pinned' && (await pinsOn(1)).has(cid) ? true : undefined), 90_000);
     expect(agent.proc.exitCode).toBeNull();

@@ -24,6 +24,7 @@ import { runCli } from '../../unit/cli/capture.js';
 import { writeCliConfig } from '../cli/helpers.js';
 import { createApp } from '../../../src/api/app.js';
 import { freshPipeline, type TestPipeline } from '../../support/kafka.js';
+import { sleep } from '../../../src/sleep.js';
 
 const PEER_TTL = '3s';
 const [A, B, C, D] = ['alloc-A', 'alloc-B', 'alloc-C', 'alloc-D'].map((s) => peerId(s)) as [string, string, string, string];
@@ -45,7 +46,7 @@ async function until<T>(what: string, check: () => Promise<T | undefined | false
     const v = await check();
     if (v !== undefined && v !== false) return v;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
   }
 }
 

@@ -25,6 +25,7 @@ import { uniqueName } from '../../support/env.js';
 import type { TestPipeline } from '../../support/kafka.js';
 import { startKubo, stopKubo, type Kubo } from '../../support/kubo.js';
 import { apiUrlIn, pipeline, until, writeCliConfig } from '../cli/helpers.js';
+import { sleep } from '../../../src/sleep.js';
 
 const ENTRY = join(packageRoot(), 'src/cli/main-entry.ts');
 const PIN_NAME = 'pinstate';
@@ -159,7 +160,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const pr of procs) if (pr.child.exitCode === null && pr.child.signalCode === null) pr.child.kill('SIGTERM');
-  await Promise.race([Promise.all(procs.map((pr) => pr.exited)), new Promise((r) => setTimeout(r, 15_000))]);
+  await Promise.race([Promise.all(procs.map((pr) => pr.exited)), sleep(15_000)]);
   for (const pr of procs) if (pr.child.exitCode === null && pr.child.signalCode === null) pr.child.kill('SIGKILL');
   await stopKubo();
   await p?.cleanup();
@@ -189,7 +190,7 @@ describe('issue #13 end to end: pinstate start + kubo daemons + pinstate agents'
     expect(status.peer_map[peerOf(third)]).toMatchObject({ status: 'remote', desired: false });
     expect(status.summary).toMatchObject({ pinned_live: 2, rf_min_met: true, errors: 0 });
     // Still exactly two a moment later (no third pin from a late decision).
-    await new Promise((r) => setTimeout(r, 1500));
+    await sleep(1500);
     expect(await holders(cid, [1, 2, 3])).toEqual(held);
   }, 90_000);
 

@@ -34,9 +34,9 @@ describe('pinstate api', () => {
 describe('pinstate sweep-ttl', () => {
   it('--direct --once expires due pins straight in the store', async () => {
     const cid = cidV1('svc-direct');
-    await direct.store.upsertPin(opId('direct'), { cid, expireAt: Date.now() + 1_000 });
+    // The CLI sweeps at the real clock, so the due pin is written already expired instead of waiting for it to expire.
+    await direct.store.upsertPin(opId('direct'), { cid, expireAt: Date.now() - 1_000 });
     await direct.store.upsertPin(opId('direct'), { cid: cidV1('svc-direct-later'), expireAt: Date.now() + 3_600_000 });
-    await new Promise((r) => setTimeout(r, 1_100));
     const r = await runCli(['--config', writeCliConfig(direct.config), 'sweep-ttl', '--direct', '--once']);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
@@ -49,7 +49,10 @@ describe('pinstate sweep-ttl', () => {
     const run = startCli(['--config', writeCliConfig(direct.config), 'sweep-ttl', '--direct', '--interval', '200ms']);
     await until('running', () => (run.captured.out().includes('sweep-ttl running') ? true : undefined));
     expect(run.captured.out()).toMatch(/every 200ms, directly into the store/);
-    await new Promise((r) => setTimeout(r, 500));
+    // Due only after the loop's first sweep: its removal shows a later interval swept again.
+    const cid = cidV1('svc-loop');
+    await direct.store.upsertPin(opId('loop'), { cid, expireAt: Date.now() - 1_000 });
+    await until('a later sweep expired the pin', async () => ((await direct.store.has(cid)) ? undefined : true), 20_000);
     const r = await run.stop();
     expect(r.code).toBe(0);
   });

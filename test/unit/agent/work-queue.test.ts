@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Want } from '../../../src/agent/decisions.js';
 import { WorkQueue, type Job, type JobResult } from '../../../src/agent/work-queue.js';
+import { sleep } from '../../../src/sleep.js';
 
 interface Gate {
   readonly job: Job;
@@ -30,12 +31,12 @@ function gatedQueue(options: { concurrency?: number; capacity?: number; maxRetri
     const i = running.findIndex((g) => g.job.cid === cid);
     if (i < 0) throw new Error(`${cid} is not running`);
     running.splice(i, 1)[0]!.resolve(result);
-    await new Promise((r) => setTimeout(r, 0));
+    await sleep(0);
   };
   return { queue, running, started, gaveUp, release };
 }
 
-const tick = (ms = 0) => new Promise((r) => setTimeout(r, ms));
+const tick = (ms = 0) => sleep(ms);
 const failed = (retry = true): JobResult => ({ ok: false, retry, error: new Error('kubo said no') });
 
 describe('WorkQueue', () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseJsonObject, parsePinRequest, parsePlacementRequest, parseRfc3339 } from '../../../src/api/body.js';
 import { ApiError } from '../../../src/api/errors.js';
 import { PinstateError } from '../../../src/errors.js';
+import { PIN_OPTION_EXAMPLE } from './stubs.js';
 
 function fieldOf(fn: () => unknown): { code: string; field: string | null | undefined } {
   try {
@@ -23,7 +24,7 @@ describe('request bodies', () => {
   });
 
   it('maps pin options to a spec', () => {
-    const r = parsePinRequest('bafy', { name: 'n', replication_factor_min: 1, replication_factor_max: 3, tags: ['t'], metadata: { k: 'v' }, expire_at: '2030-01-02T03:04:05Z', type: 'pin', mode: 'direct', op_id: 'op-1' });
+    const r = parsePinRequest('bafy', PIN_OPTION_EXAMPLE);
     expect(r.opId).toBe('op-1');
     expect(r.spec).toMatchObject({ cid: 'bafy', name: 'n', replicationFactorMin: 1, replicationFactorMax: 3, tags: ['t'], metadata: { k: 'v' }, pinType: 'pin', mode: 'direct', expireAt: Date.UTC(2030, 0, 2, 3, 4, 5) });
   });

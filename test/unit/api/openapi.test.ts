@@ -1,7 +1,12 @@
 /** The OpenAPI document and the hono routes describe the same API. */
 import { describe, expect, it } from 'vitest';
-import { createApp, openApiDocument } from '../../../src/api/index.js';
-import { stubDeps } from './stubs.js';
+import { pinStatus } from '../../../src/allocator/pin-status.js';
+import { createApp, openApiDocument, peerPinJson, pinJson, statsJson } from '../../../src/api/index.js';
+import { PeerPinSchema, PinOptionsSchema, PinSchema, PinStatusSchema, StatsSchema } from '../../../src/api/schemas.js';
+import { validatePinSpec } from '../../../src/domain/pin.js';
+import type { PeerView } from '../../../src/peers/peer-table.js';
+import type { StoredPin } from '../../../src/store/reads.js';
+import { PIN_OPTION_EXAMPLE, stubDeps } from './stubs.js';
 
 const METHODS = ['get', 'post', 'put', 'delete', 'patch'] as const;
 
@@ -73,5 +78,23 @@ describe('OpenAPI document', () => {
     const res = await createApp(stubDeps()).request('/openapi.json');
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual(openApiDocument());
+  });
+
+  it('what the server answers satisfies the schemas the document publishes (strict: no undeclared key)', () => {
+    const cid = 'bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy';
+    const spec = validatePinSpec({ cid, name: 'n', tags: ['t'], metadata: { k: 'v' }, expireAt: 1_900_000_000_000, replicationFactorMin: 1, replicationFactorMax: 2 });
+    const placement = { desired: ['QmA'], actual: { QmA: 'pin_error' as const, QmB: 'unpinning' as const }, errors: { QmA: 'no space' }, updatedAt: 5, lastOpId: 'op-2' };
+    for (const pin of [{ spec, createdAt: 1, updatedAt: 2, lastOpId: 'op-1', placement }, { spec, createdAt: 1, updatedAt: 2, lastOpId: 'op-1', placement: null }] satisfies StoredPin[]) {
+      expect(PinSchema.strict().safeParse(pinJson(pin)).success).toBe(true);
+      // pinStatus reads only these fields of a peer view.
+      const peers = [{ peer: 'QmC', live: true, lastSeen: 3 } as PeerView];
+      expect(PinStatusSchema.safeParse(pinStatus(pin, peers, { defaultReplicationFactorMin: -1, defaultReplicationFactorMax: -1 })).success).toBe(true);
+    }
+    expect(PeerPinSchema.strict().safeParse(peerPinJson({ cid, peer: 'QmA', state: 'pinned', desired: true, error: null, updatedAt: 1 })).success).toBe(true);
+    expect(StatsSchema.strict().safeParse(statsJson({ pins: 1, placements: { pinned: 1 }, totalPlacements: 1 })).success).toBe(true);
+  });
+
+  it('a full request body the server accepts is valid by PinOptions', () => {
+    expect(PinOptionsSchema.safeParse(PIN_OPTION_EXAMPLE).success).toBe(true);
   });
 });

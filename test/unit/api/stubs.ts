@@ -39,3 +39,6 @@ export function stubDeps(overrides: Partial<ApiDeps> = {}): ApiDeps & { producer
     ...overrides,
   } as ApiDeps & { producer: RecordingPublisher };
 }
+
+/** A body of POST /pins/{cid} using most keys (the OpenAPI test checks it against the document's schema). */
+export const PIN_OPTION_EXAMPLE = { name: 'n', replication_factor_min: 1, replication_factor_max: 3, tags: ['t'], metadata: { k: 'v' }, expire_at: '2030-01-02T03:04:05Z', type: 'pin', mode: 'direct', op_id: 'op-1' };

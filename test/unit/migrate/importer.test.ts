@@ -10,6 +10,7 @@ import type { ImportSink, SinkResult } from '../../../src/migrate/import-sinks.j
 import { runImport } from '../../../src/migrate/importer.js';
 import { parseRejectLine } from '../../../src/migrate/rejects.js';
 import { fixture } from './helpers.js';
+import { sleep } from '../../../src/sleep.js';
 
 interface FakeSink extends ImportSink {
   readonly written: ClusterPin[];
@@ -24,7 +25,7 @@ function fakeSink(options: { concurrency?: number; delay?: (call: number) => num
     calls: 0,
     async write(pins): Promise<SinkResult> {
       const call = ++sink.calls;
-      await new Promise((r) => setTimeout(r, options.delay?.(call) ?? 0));
+      await sleep(options.delay?.(call) ?? 0);
       if (options.fail?.(call)) throw new Error(`sink down at call ${call}`);
       const rejected: Array<{ index: number; code: string; message: string }> = [];
       pins.forEach((p, index) => {

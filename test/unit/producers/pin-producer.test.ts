@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createPinProducer, ProducerSendError, UUID_V7_PATTERN, wireCarriesExpiredAt, type PinProducer, type PinTransport } from '../../../producers/index.js';
-import type { OutgoingMessage } from '../../../producers/send-queue.js';
+import type { OutgoingMessage } from '../../../producers/records.js';
 import { decodeAck, decodeIntent } from '../../../src/codec/index.js';
 import { loadConfig } from '../../../src/config/index.js';
 import { parseCid } from '../../../src/domain/cid.js';
@@ -15,6 +15,7 @@ import type { PlacementState } from '../../../src/domain/placement-state.js';
 import { PinstateError, ValidationError } from '../../../src/errors.js';
 import { createRegistry } from '../../../src/metrics.js';
 import { cidV0, cidV1, peerId } from '../../support/cids.js';
+import { sleep } from '../../../src/sleep.js';
 
 const config = loadConfig({ env: {}, overrides: { kafka: { topics: { intents: 'in.test', acks: 'acks.test' } } } }).kafka;
 
@@ -263,7 +264,7 @@ describe('producer: batching, failures and lifecycle', () => {
     const producer = createPinProducer({ config, transport: slow, lingerMs: 0 });
     const connecting = producer.connect();
     const call = producer.deletePin(cidV1(1));
-    await new Promise((r) => setTimeout(r, 10));
+    await sleep(10);
     expect(rec.batches).toEqual([]);
     open();
     await connecting;

@@ -39,9 +39,14 @@ describe('planCid', () => {
     expect(plan.final.pin?.spec.name).toBe('b');
   });
 
-  it('is deterministic: the same ops on the same state plan identically', () => {
+  it('one batch plans each op at its own time, in order, to the state the ops describe', () => {
     const ops = [upsertOp('x1', { cid: CID }, at(10)), placementOp('x2', CID, [P1, P2], at(11)), ackOp('x3', CID, P1, 'pinned', at(12))];
-    expect(JSON.stringify(run(empty(), ops))).toBe(JSON.stringify(run(empty(), ops)));
+    const plan = run(empty(), ops);
+    expect(plan.results.map((r) => r.outcome)).toEqual(['applied', 'applied', 'applied']);
+    expect(plan.recorded.map((r) => r.ts)).toEqual([10_000, 11_000, 12_000]);
+    expect(plan.final.placement?.desired).toEqual([P1, P2].sort());
+    expect(plan.final.placement?.actual).toEqual({ [P1]: 'pinned', [P2]: 'pin_queued' });
+    expect(plan.statsDelta).toEqual({ pins: 1, placements: { pinned: 1, pin_queued: 1 } });
   });
 
   it('placement diff: added peers queued, removed peers unpin, untouched peers keep state', () => {

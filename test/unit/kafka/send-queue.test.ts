@@ -1,6 +1,12 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createSendQueue, type BatchSender, type OutgoingMessage } from '../../../producers/send-queue.js';
+import { outgoingBytes, type OutgoingMessage } from '../../../producers/records.js';
+import { createSendQueue as createQueue, type BatchSender as Sender, type SendQueueOptions } from '../../../src/kafka/send-queue.js';
 import { PinstateError } from '../../../src/errors.js';
+import { sleep } from '../../../src/sleep.js';
+
+// Most cases use the producer's records, sized as the SDK sizes them (key + value bytes).
+type BatchSender = Sender<OutgoingMessage>;
+const createSendQueue = (o: Omit<SendQueueOptions<OutgoingMessage>, 'sizeOf'>) => createQueue<OutgoingMessage>({ sizeOf: outgoingBytes, ...o });
 
 interface Call {
   readonly keys: string[];
@@ -41,7 +47,7 @@ const record =
 const msg = (i: number, bytes = 1): OutgoingMessage => ({ topic: 't', key: `k${i}`, value: Buffer.alloc(bytes) });
 const keys = (from: number, to: number): string[] => Array.from({ length: to - from }, (_, i) => `k${from + i}`);
 /** Lets timers (lingerMs 0 is a 1 ms timer) and promise callbacks run. Real timers only. */
-const tick = (): Promise<void> => new Promise((r) => setTimeout(r, 5));
+const tick = (): Promise<void> => sleep(5);
 
 afterEach(() => {
   vi.useRealTimers();
@@ -115,6 +121,27 @@ describe('send queue: batching', () => {
     await q.enqueue(Array.from({ length: 1200 }, (_, i) => msg(i)));
     expect(sent.map((b) => b.length)).toEqual([500, 500, 200]);
     expect(sent.flat()).toEqual(keys(0, 1200));
+  });
+
+  it('splits one call over maxBatchBytes into in-order batches that each fit; a single oversized item goes alone', async () => {
+    const sent: string[][] = [];
+    const q = createSendQueue({ send: record(sent), lingerMs: 0, maxBatchBytes: 250 });
+    await q.enqueue([msg(0, 100), msg(1, 100), msg(2, 100), msg(3, 1000), msg(4, 10)]);
+    expect(sent).toEqual([['k0', 'k1'], ['k2'], ['k3'], ['k4']]);
+  });
+
+  it('lingerMs null: the first call goes at once, calls made during its round trip go together', async () => {
+    const { send, calls } = controlledSender();
+    const q = createSendQueue({ send, lingerMs: null, maxBatch: 3 });
+    const all = [q.enqueue([msg(0)]), q.enqueue([msg(1), msg(2)]), q.enqueue([msg(3), msg(4)]), q.enqueue([msg(5)])];
+    expect(calls.map((c) => c.keys)).toEqual([['k0']]);
+    calls[0]!.resolve();
+    await tick();
+    calls[1]!.resolve();
+    await tick();
+    expect(calls.map((c) => c.keys)).toEqual([['k0'], ['k1', 'k2'], ['k3', 'k4', 'k5']]);
+    calls[2]!.resolve();
+    await Promise.all(all);
   });
 
   it('keeps a call in one batch when it fits, starting a new batch rather than splitting it', async () => {
@@ -191,7 +218,7 @@ describe('send queue: backpressure', () => {
       send: async (m) => {
         maxSeen = Math.max(maxSeen, q.pending);
         expect(m.length).toBeLessThanOrEqual(50);
-        await new Promise((r) => setTimeout(r, 1));
+        await sleep(1);
       },
       lingerMs: 1,
       maxBatch: 50,
