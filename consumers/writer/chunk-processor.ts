@@ -264,19 +264,11 @@ export class ChunkProcessor {
 
   /** Heartbeats until the lease is held again (at once when it is), or the membership is gone. */
   private async confirmLease(unit: Unit): Promise<Stop | null> {
-    const { ports } = unit;
-    for (let a = 0; !ports.leaseHeld(); a++) {
+    for (let a = 0; !unit.ports.leaseHeld(); a++) {
       if (!unit.live()) return { kind: 'dropped', reason: 'fenced' };
-      try {
-        await ports.heartbeat();
-      } catch (err: unknown) {
-        const action = kafkaErrorAction(err);
-        if (action === 'rejoin') return { kind: 'dropped', reason: 'rejoin' };
-        if (action === 'fail') return { kind: 'failed', error: asError(err) };
-        this.o.metrics.retries.inc({ kind: 'kafka' });
-        this.o.logger.warn({ err: errText(err), attempt: a }, 'heartbeat failed; membership unconfirmed, not writing');
-      }
-      if (!ports.leaseHeld()) await this.o.backoff.wait(a);
+      const answered = await this.heartbeat(unit, a);
+      if (answered !== true && answered !== false) return answered;
+      if (!unit.ports.leaseHeld()) await this.o.backoff.wait(a);
     }
     return null;
   }
@@ -286,16 +278,24 @@ export class ChunkProcessor {
     for (let a = attempt; ; a++) {
       await this.o.backoff.wait(a);
       if (!unit.live()) return { kind: 'dropped', reason: 'fenced' };
-      try {
-        await unit.ports.heartbeat();
-        return null;
-      } catch (err: unknown) {
-        const action = kafkaErrorAction(err);
-        if (action === 'rejoin') return { kind: 'dropped', reason: 'rejoin' };
-        if (action === 'fail') return { kind: 'failed', error: asError(err) };
-        this.o.metrics.retries.inc({ kind: 'kafka' });
-        this.o.logger.warn({ err: errText(err), attempt: a }, 'heartbeat failed; membership unconfirmed, not writing');
-      }
+      const answered = await this.heartbeat(unit, a);
+      if (answered === true) return null;
+      if (answered !== false) return answered;
+    }
+  }
+
+  /** One heartbeat: true when the coordinator answered, false when it could not be reached (retry), a Stop when the membership is over or the broker refused. */
+  private async heartbeat(unit: Unit, attempt: number): Promise<Stop | boolean> {
+    try {
+      await unit.ports.heartbeat();
+      return true;
+    } catch (err: unknown) {
+      const action = kafkaErrorAction(err);
+      if (action === 'rejoin') return { kind: 'dropped', reason: 'rejoin' };
+      if (action === 'fail') return { kind: 'failed', error: asError(err) };
+      this.o.metrics.retries.inc({ kind: 'kafka' });
+      this.o.logger.warn({ err: errText(err), attempt }, 'heartbeat failed; membership unconfirmed, not writing');
+      return false;
     }
   }
 
