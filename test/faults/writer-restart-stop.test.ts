@@ -15,8 +15,8 @@ import { packageRoot } from '../../src/paths.js';
 import { sleep } from '../../src/sleep.js';
 import type { StoreOp } from '../../src/store/records.js';
 import { freshPipeline, produceOps, readAll, type TestPipeline } from '../support/kafka.js';
-import { spawnWriter, writeConfigFile, type Child } from '../support/process.js';
-import { mixedOps } from '../support/workload.js';
+import { spawnWriter, waitForOutput, writeConfigFile } from '../support/process.js';
+import { intentsOnly } from '../support/workload.js';
 
 const run = promisify(execFile);
 const stack = (...args: string[]) => run('bash', ['tools/local-stack/stack.sh', ...args], { cwd: packageRoot(), timeout: 400_000 });
@@ -26,18 +26,8 @@ const ownStack = await stack('status').then(
   () => false,
 );
 
-const intents = (seed: number, n: number): StoreOp[] =>
-  mixedOps({ seed, ops: Math.ceil(n * 1.5), cids: 400, peers: 6, prefix: `rs${seed}` })
-    .filter((op) => op.body.kind !== 'AckPlacement')
-    .slice(0, n);
+const intents = (seed: number, n: number): StoreOp[] => intentsOnly(seed, n, 400, `rs${seed}`);
 
-async function waitFor(child: Child, text: string, ms = 60_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!child.output().includes(text)) {
-    if (Date.now() > deadline) throw new Error(`child never printed ${JSON.stringify(text)}; output:\n${child.output()}`);
-    await sleep(100);
-  }
-}
 
 describe.skipIf(!ownStack)('writer stop after a database node restart', () => {
   let p: TestPipeline;
@@ -54,7 +44,7 @@ describe.skipIf(!ownStack)('writer stop after a database node restart', () => {
     await produceOps(p.kafka, p.config, before);
     const writer = spawnWriter(writeConfigFile(p.config));
     try {
-      await waitFor(writer, 'writer running');
+      await waitForOutput(writer, 'writer running');
       await stack('node-stop', '1');
       await stack('node-start', '1');
       // The writer reconnects and applies what arrives after the restart.

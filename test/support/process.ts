@@ -1,4 +1,5 @@
 /** Running pinstate parts as real child processes (fault tests kill them with real signals). */
+import { sleep } from '../../src/sleep.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -65,4 +66,13 @@ export function spawnWriter(configFile: string): Child {
   proc.stderr?.on('data', (d: Buffer) => (text += d.toString()));
   const exited = new Promise<number | string>((resolve) => proc.on('exit', (code, signal) => resolve(code ?? signal ?? -1)));
   return { proc, output: () => text, exited };
+}
+
+/** Waits until the child printed `text` (e.g. "writer running"); fails with its output after `ms`. */
+export async function waitForOutput(child: Child, text: string, ms = 60_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!child.output().includes(text)) {
+    if (Date.now() > deadline) throw new Error(`child never printed ${JSON.stringify(text)}; output:\n${child.output()}`);
+    await sleep(100);
+  }
 }

@@ -74,3 +74,10 @@ export function cut<T>(items: readonly T[], sizes: readonly number[]): T[][] {
   }
   return out;
 }
+
+/** The first `n` intents (no acks) of a mixed workload over `cids` CIDs. */
+export function intentsOnly(seed: number, n: number, cids: number, prefix: string): StoreOp[] {
+  return mixedOps({ seed, ops: Math.ceil(n * 1.5), cids, peers: 8, prefix })
+    .filter((op) => op.body.kind !== 'AckPlacement')
+    .slice(0, n);
+}

@@ -1,3 +1,4 @@
+import { sleep } from '../../../src/sleep.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFollower, type Follower } from '../../../consumers/follower/index.js';
 import { createWriter, type Writer } from '../../../consumers/writer/writer.js';
@@ -30,7 +31,7 @@ async function until(check: () => Promise<boolean>, ms: number): Promise<void> {
   const deadline = Date.now() + ms;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 200));
+    await sleep(200);
   }
 }
 

@@ -8,23 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodePinEvent } from '../../../src/codec/index.js';
 import { groupLag, waitForGroupCaughtUp } from '../../../src/kafka/lag.js';
 import { sleep } from '../../../src/sleep.js';
-import type { StoreOp } from '../../../src/store/records.js';
 import { freshPipeline, produceOps, readAll, type TestPipeline } from '../../support/kafka.js';
-import { spawnWriter, writeConfigFile, type Child } from '../../support/process.js';
-import { mixedOps } from '../../support/workload.js';
+import { spawnWriter, waitForOutput, writeConfigFile } from '../../support/process.js';
+import { intentsOnly } from '../../support/workload.js';
 
-const intents = (n: number): StoreOp[] =>
-  mixedOps({ seed: 41, ops: Math.ceil(n * 1.5), cids: 900, peers: 8, prefix: 'drain' })
-    .filter((op) => op.body.kind !== 'AckPlacement')
-    .slice(0, n);
 
-async function waitFor(child: Child, text: string, ms = 60_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!child.output().includes(text)) {
-    if (Date.now() > deadline) throw new Error(`child never printed ${JSON.stringify(text)}; output:\n${child.output()}`);
-    await sleep(100);
-  }
-}
 
 describe('writer drain', () => {
   let p: TestPipeline;
@@ -37,14 +25,14 @@ describe('writer drain', () => {
   });
 
   it('SIGTERM mid-backlog: every op whose outputs went out has its offset committed; the next run publishes nothing twice', async () => {
-    const ops = intents(5000);
+    const ops = intentsOnly(41, 5000, 900, 'drain');
     await produceOps(p.kafka, p.config, ops);
     const { intents: intentsTopic, acks, events } = p.config.kafka.topics;
     const groupId = p.config.kafka.groupId;
     const lag = async (): Promise<bigint> => (await groupLag(p.admin, groupId, [intentsTopic])).reduce((n, x) => n + x.lag, 0n);
 
     const first = spawnWriter(writeConfigFile(p.config));
-    await waitFor(first, 'writer running');
+    await waitForOutput(first, 'writer running');
     const deadline = Date.now() + 60_000;
     while ((await lag()) > BigInt(ops.length) - 500n && Date.now() < deadline) await sleep(50);
     const stopAt = Date.now();
@@ -73,7 +61,7 @@ describe('writer drain', () => {
     expect(behind).toEqual([]);
 
     const second = spawnWriter(writeConfigFile(p.config));
-    await waitFor(second, 'writer running');
+    await waitForOutput(second, 'writer running');
     await waitForGroupCaughtUp(p.admin, groupId, [intentsTopic, acks], 240_000);
     second.proc.kill('SIGTERM');
     expect(await second.exited).toBe(0);

@@ -1,26 +1,17 @@
+import { sleep } from '../../../src/sleep.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodePinEvent } from '../../../src/codec/index.js';
 import { groupLag, waitForGroupCaughtUp } from '../../../src/kafka/lag.js';
 import type { StoreOp } from '../../../src/store/records.js';
 import { freshPipeline, produceOps, readAll, type TestPipeline } from '../../support/kafka.js';
-import { spawnWriter, writeConfigFile, type Child } from '../../support/process.js';
+import { spawnWriter, waitForOutput, writeConfigFile } from '../../support/process.js';
 import { diffDumps } from '../../support/diff-dump.js';
 import { dumpKeyspace, freshStore, type TestKeyspace } from '../../support/store.js';
-import { mixedOps, rng } from '../../support/workload.js';
+import { intentsOnly, rng } from '../../support/workload.js';
 
 const STATE_TABLES = ['pins_by_cid', 'placements_by_cid', 'pins_by_peer', 'pin_ttl_queue', 'pin_stats'] as const;
-const intentsOnly = (seed: number, n: number): StoreOp[] =>
-  mixedOps({ seed, ops: Math.ceil(n * 1.5), cids: 600, peers: 8, prefix: `f${seed}` })
-    .filter((op) => op.body.kind !== 'AckPlacement')
-    .slice(0, n);
+const intents = (seed: number, n: number): StoreOp[] => intentsOnly(seed, n, 600, `f${seed}`);
 
-async function waitFor(child: Child, text: string, ms = 60_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!child.output().includes(text)) {
-    if (Date.now() > deadline) throw new Error(`child never printed ${JSON.stringify(text)}; output:\n${child.output()}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 async function reference(ref: TestKeyspace, ops: readonly StoreOp[]): Promise<Record<string, string[]>> {
   for (let i = 0; i < ops.length; i += 500) await ref.store.apply(ops.slice(i, i + 500));
@@ -42,7 +33,7 @@ describe('writer under process faults', () => {
   });
 
   it('SIGKILL mid-stream, three times, then a clean run: the final state equals a single run, no op lost', async () => {
-    const ops = intentsOnly(11, 8000);
+    const ops = intents(11, 8000);
     await produceOps(p.kafka, p.config, ops);
     const file = writeConfigFile(p.config);
     const rand = rng(5);
@@ -51,19 +42,19 @@ describe('writer under process faults', () => {
     for (let k = 0; k < 3; k++) {
       const before = await lagOf();
       const child = spawnWriter(file);
-      await waitFor(child, 'writer running');
+      await waitForOutput(child, 'writer running');
       // Killed mid-stream: once this run has committed something (or after 5 s), plus a random
       // moment — a fixed delay let a fast writer finish the whole backlog before the third kill.
       const deadline = Date.now() + 5000;
-      while ((await lagOf()) >= before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-      await new Promise((r) => setTimeout(r, Math.floor(rand() * 300)));
+      while ((await lagOf()) >= before && Date.now() < deadline) await sleep(50);
+      await sleep(Math.floor(rand() * 300));
       child.proc.kill('SIGKILL');
       expect(await child.exited).toBe('SIGKILL');
     }
     // The kills landed mid-stream: work was left for the last run.
     expect(await lagOf()).toBeGreaterThan(0n);
     const last = spawnWriter(file);
-    await waitFor(last, 'writer running');
+    await waitForOutput(last, 'writer running');
     await waitForGroupCaughtUp(p.admin, p.config.kafka.groupId, [p.config.kafka.topics.intents, p.config.kafka.topics.acks], 240_000);
     last.proc.kill('SIGTERM');
     expect(await last.exited).toBe(0);
@@ -85,13 +76,13 @@ describe('writer group membership changes', () => {
   });
 
   it('two writers share the group; one leaves mid-stream (SIGTERM drains and exits 0); the final state equals a single run', async () => {
-    const ops = intentsOnly(12, 6000);
+    const ops = intents(12, 6000);
     const file = writeConfigFile(p.config);
     const a = spawnWriter(file);
     const b = spawnWriter(file);
-    await Promise.all([waitFor(a, 'writer running'), waitFor(b, 'writer running')]);
+    await Promise.all([waitForOutput(a, 'writer running'), waitForOutput(b, 'writer running')]);
     await produceOps(p.kafka, p.config, ops.slice(0, 3000));
-    await new Promise((r) => setTimeout(r, 1500));
+    await sleep(1500);
     b.proc.kill('SIGTERM');
     expect(await b.exited).toBe(0);
     await produceOps(p.kafka, p.config, ops.slice(3000));

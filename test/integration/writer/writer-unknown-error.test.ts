@@ -4,6 +4,7 @@
  * store's session answers with a ResponseError code the session does not classify as retriable,
  * so the store raises INTERNAL) while a real writer consumes real topics into a real keyspace.
  */
+import { sleep } from '../../../src/sleep.js';
 import cassandra from 'cassandra-driver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DLQ_HEADERS } from '../../../consumers/writer/outputs.js';
@@ -45,7 +46,7 @@ const waitUntil = async (what: string, cond: () => boolean | Promise<boolean>, m
   const deadline = Date.now() + ms;
   while (!(await cond())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
   }
 };
 
