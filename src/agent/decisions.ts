@@ -61,8 +61,3 @@ export function reconcileAction(row: PeerRow | undefined, held: KuboHolding): Re
   return row.state === 'unpinned' ? NONE : { kind: 'ack', state: 'unpinned' };
 }
 
-/** Exponential backoff with full jitter: attempt 1 → [min/2, min], doubling, capped at max. */
-export function backoffMs(attempt: number, minMs: number, maxMs: number, random: () => number = Math.random): number {
-  const exp = Math.min(maxMs, minMs * 2 ** Math.max(0, attempt - 1));
-  return Math.round(exp / 2 + (random() * exp) / 2);
-}

@@ -6,5 +6,5 @@ export type { KuboApi, KuboPin, KuboPinType, KuboErrorKind, KuboIdentity, KuboRe
 export { agentMetrics, AGENT_ERROR_KINDS } from './metrics.js';
 export type { AgentMetrics, AgentErrorKind } from './metrics.js';
 export { agentAssignment, agentAssigner } from './placement-reader.js';
-export { AGENT_OP_PREFIX, wantOfChange, reconcileAction, backoffMs } from './decisions.js';
+export { AGENT_OP_PREFIX, wantOfChange, reconcileAction } from './decisions.js';
 export { managedPinName, isManagedName, holdingOf } from './ledger.js';

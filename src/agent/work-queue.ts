@@ -7,7 +7,8 @@
  * A CID never runs twice at once: a new want for a running CID is kept as its `next` and runs
  * after it, which is what keeps "pin, then unpin at once" in order.
  */
-import { backoffMs, type Want } from './decisions.js';
+import { backoffDelayMs } from '../retry.js';
+import type { Want } from './decisions.js';
 
 export interface Job {
   readonly cid: string;
@@ -214,7 +215,8 @@ export class WorkQueue {
     } else if (!result.ok && result.retry && job.attempt < this.options.maxRetries && !this.stopping) {
       e.attempt = job.attempt + 1;
       e.status = 'delayed';
-      const delay = backoffMs(e.attempt, this.options.backoffMinMs, this.options.backoffMaxMs, this.options.random);
+      // attempt counts from 1 here, from 0 in the one backoff rule.
+      const delay = backoffDelayMs(e.attempt - 1, this.options.backoffMinMs, this.options.backoffMaxMs, this.options.random);
       e.timer = setTimeout(() => {
         e.timer = undefined;
         if (this.entries.get(e.cid) !== e || e.status !== 'delayed') return;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AGENT_OP_PREFIX, backoffMs, reconcileAction, wantOfChange } from '../../../src/agent/decisions.js';
+import { AGENT_OP_PREFIX, reconcileAction, wantOfChange } from '../../../src/agent/decisions.js';
 import { holdingOf, holdingsByCid, isManagedName, managedPinName, NOT_HELD } from '../../../src/agent/ledger.js';
 import type { PlacementChange } from '../../../src/domain/messages.js';
 import type { PlacementState } from '../../../src/domain/placement-state.js';
@@ -77,11 +77,3 @@ describe('reconcileAction', () => {
   });
 });
 
-describe('backoffMs', () => {
-  it('doubles from min, capped at max, jittered into the upper half', () => {
-    expect(backoffMs(1, 1000, 60_000, () => 1)).toBe(1000);
-    expect(backoffMs(1, 1000, 60_000, () => 0)).toBe(500);
-    expect(backoffMs(3, 1000, 60_000, () => 1)).toBe(4000);
-    expect(backoffMs(30, 1000, 60_000, () => 1)).toBe(60_000);
-  });
-});
