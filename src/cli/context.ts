@@ -101,8 +101,30 @@ export function createCliContext(io: CliIo, configFile: () => string | undefined
   return ctx;
 }
 
+/**
+ * Set once an error escaped into the background (an unhandled rejection: cassandra-driver 4.10's
+ * control-connection refresh can reject that way after a database node restart). Instead of Node's
+ * default (the process dies mid-batch), a long-running command stops as on SIGTERM — drain, commit,
+ * close — and the process exits 1 so its supervisor starts a fresh one.
+ */
+let backgroundFailure: string | undefined;
+const onBackgroundFailure = new Set<(reason: string) => void>();
+let listening = false;
+
+function backgroundError(err: unknown): void {
+  const text = err instanceof Error ? (err.stack ?? err.message) : String(err);
+  process.stderr.write(`pinstate: an error escaped into the background, stopping (exit 1 after the drain): ${text}\n`);
+  if (backgroundFailure !== undefined) return;
+  backgroundFailure = 'unhandled error in the background';
+  for (const stop of onBackgroundFailure) stop(backgroundFailure);
+}
+
 /** The real process: stdout, stderr, process.env, SIGTERM/SIGINT (a second signal exits at once). */
 export function processIo(): CliIo {
+  if (!listening) {
+    listening = true;
+    process.on('unhandledRejection', backgroundError);
+  }
   return {
     out: (text) => void process.stdout.write(text),
     err: (text) => void process.stderr.write(text),
@@ -124,6 +146,8 @@ export function processIo(): CliIo {
         };
         process.on('SIGTERM', onSignal);
         process.on('SIGINT', onSignal);
+        if (backgroundFailure !== undefined) resolve(backgroundFailure);
+        else onBackgroundFailure.add(resolve);
       }),
     boundStop: (ms) => {
       const timer = setTimeout(() => {
@@ -148,11 +172,13 @@ export function openResources(): string[] {
  * never hangs.
  */
 export function exitWhenDone(code: number, graceMs = 2000): void {
-  process.exitCode = code;
+  // A clean drain after a background failure is still a failure: the process must be replaced.
+  const exitCode = code === EXIT.ok && backgroundFailure !== undefined ? EXIT.failure : code;
+  process.exitCode = exitCode;
   const timer = setTimeout(() => {
     const left = openResources().filter((r) => r !== 'Timeout');
     process.stderr.write(`pinstate: exiting with ${left.length} handle(s) still open (${left.join(', ')})\n`);
-    process.exit(code);
+    process.exit(exitCode);
   }, graceMs);
   timer.unref();
 }
