@@ -23,7 +23,7 @@ import { PinstateError, isPinstateError } from '../../src/errors.js';
 import { decodeMessage, type DeadLetter, type TopicRole } from './decode.js';
 import { applyErrorAction, kafkaErrorAction } from './error-policy.js';
 import { deadLetterMessage, rejectionDeadLetter, resultMessages, type OutputTopics, type TopicMessages } from './outputs.js';
-import type { Backoff } from './retry.js';
+import type { Backoff } from '../../src/retry.js';
 
 export interface ChunkMessage {
   readonly offset: string;

@@ -19,9 +19,7 @@ import type { PinStore } from '../../src/store/store.js';
 import { ChunkProcessor } from './chunk-processor.js';
 import { checkTopics, createKafkaGroup, type KafkaGroup } from './kafka-group.js';
 import { Lifecycle, WRITER_STATES, type WriterState } from './lifecycle.js';
-import { exponentialBackoff } from './retry.js';
-
-export { coalescing } from './publisher.js';
+import { exponentialBackoff } from '../../src/retry.js';
 
 export interface WriterOptions {
   readonly config: PinstateConfig;

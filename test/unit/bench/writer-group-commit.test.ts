@@ -4,7 +4,7 @@
  * home if the writer's owner prefers.)
  */
 import { describe, expect, it } from 'vitest';
-import { coalescing } from '../../../consumers/writer/writer.js';
+import { coalescing } from '../../../consumers/writer/publisher.js';
 
 describe('coalescing', () => {
   it('sends the first call at once and everything queued meanwhile together, in order', async () => {

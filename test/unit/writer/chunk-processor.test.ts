@@ -2,7 +2,7 @@ import { KafkaJSConnectionError, KafkaJSProtocolError } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { ChunkProcessor, type Chunk, type ChunkPorts, type CommitPosition } from '../../../consumers/writer/chunk-processor.js';
 import { DLQ_HEADERS, type TopicMessages } from '../../../consumers/writer/outputs.js';
-import type { Backoff } from '../../../consumers/writer/retry.js';
+import type { Backoff } from '../../../src/retry.js';
 import { encodeIntent } from '../../../src/codec/index.js';
 import { parseCid } from '../../../src/domain/cid.js';
 import { mhPrefixKey } from '../../../src/domain/mh-prefix.js';
