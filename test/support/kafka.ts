@@ -28,6 +28,10 @@ export async function freshPipeline(prefix: string, overrides: Record<string, un
       ...((overrides['kafka']) ?? {}),
     },
     writer: { drain_timeout: '20s', session_timeout: '10s', heartbeat_interval: '1s', ...((overrides['writer']) ?? {}) },
+    // Its own allocator group: with the default one, every test file that runs `start` joined one
+    // group, and a join waited for the other files' allocators to rejoin (or for a killed one's
+    // session to expire), which once held `start` past its test's 120 s.
+    allocator: { group_id: `${base}-allocator`, ...((overrides['allocator']) ?? {}) },
   });
   const kafka = createKafka({ config: ks.config.kafka });
   const admin = kafka.admin();

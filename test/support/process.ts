@@ -36,6 +36,8 @@ export function rawConfigOf(config: PinstateConfig): Record<string, unknown> {
       session_timeout: config.writer.sessionTimeoutMs,
       heartbeat_interval: config.writer.heartbeatIntervalMs,
     },
+    // Each pipeline's own allocator group (test/support/kafka.ts), not the shared default.
+    allocator: { group_id: config.allocator.groupId },
   };
 }
 

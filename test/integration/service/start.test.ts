@@ -20,7 +20,10 @@ let base: string;
 beforeAll(async () => {
   p = await pipeline('svc_start');
   run = startCli(['--config', writeCliConfig(p.config), 'start', '--no-local-stack', '--sweep-interval', '500ms']);
-  base = await until('API address printed', () => apiUrlIn(run.captured.out()), 120_000);
+  base = await until('API address printed', () => apiUrlIn(run.captured.out()), 120_000).catch((err: unknown) => {
+    // What `start` got through, so a slow start says where it stood.
+    throw new Error(`${err instanceof Error ? err.message : String(err)}\nout:\n${run.captured.out()}\nerr:\n${run.captured.err()}\nlast log lines:\n${run.captured.logs().slice(-6000)}`);
+  });
 });
 afterAll(async () => {
   await run?.stop();
