@@ -161,7 +161,7 @@ export function processIo(): CliIo {
 }
 
 /** What keeps the event loop alive (Node's resource names: TCPSocketWrap, Timeout, …). */
-export function openResources(): string[] {
+function openResources(): string[] {
   return process.getActiveResourcesInfo();
 }
 

@@ -15,8 +15,6 @@ import { createPinProducer, type PinProducer } from '../../producers/index.js';
 
 import { sleep } from '../../src/sleep.js';
 
-export { sleep };
-
 export interface Run {
   readonly config: PinstateConfig;
   readonly store: PinStore;

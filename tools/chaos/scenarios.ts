@@ -9,7 +9,8 @@ import type { StoreOp } from '../../src/store/records.js';
 import { sweepExpired } from '../../src/store/ttl-sweeper.js';
 import { writeConfigFile } from '../../test/support/process.js';
 import { Model } from './model.js';
-import { caughtUp, publish, setupRun, sleep, type Run } from './run-support.js';
+import { sleep } from '../../src/sleep.js';
+import { caughtUp, publish, setupRun, type Run } from './run-support.js';
 import { Supervisor } from './supervisor.js';
 import { verify, type Verdict } from './verify.js';
 import { phase1, phase2Acks } from './workload.js';
@@ -47,10 +48,11 @@ async function stack(...args: string[]): Promise<void> {
   await run$('bash', ['tools/local-stack/stack.sh', ...args], { cwd: packageRoot(), timeout: 300_000 });
 }
 
-async function waitRunning(sup: Supervisor): Promise<void> {
+/** Until `count` writers reached running (90 s at most). */
+async function waitRunning(sup: Supervisor, count = 1): Promise<void> {
   const deadline = Date.now() + 90_000;
-  while (![...sup.children].some((c) => /writer (is )?running/.test(c.output()))) {
-    if (Date.now() > deadline) throw new Error('no writer reached running');
+  while (sup.running().length < count) {
+    if (Date.now() > deadline) throw new Error(`${count} writer(s) did not reach running`);
     await sleep(100);
   }
 }
@@ -140,11 +142,7 @@ const FAULTS: Record<ScenarioName, (o: ScenarioOptions) => Fault> = {
     writers: 2,
     publishPauseMs: 1000,
     async loop(sup, done, stats) {
-      const deadline = Date.now() + 90_000;
-      while (sup.running().length < 2) {
-        if (Date.now() > deadline) throw new Error('two writers did not reach running');
-        await sleep(200);
-      }
+      await waitRunning(sup, 2);
       do {
         await sleep(3000);
         await stack('node-stop', '1');

@@ -55,7 +55,7 @@ export class Supervisor {
   /** Graceful stop of a running writer; the drain must finish within `boundMs` with exit code 0. */
   async term(boundMs: number): Promise<void> {
     // Only writers that reached running: one still loading has no signal handler yet (and no work).
-    const running = [...this.children].filter((c) => /writer (is )?running/.test(c.output()));
+    const running = this.running();
     const c = running[Math.floor(Math.random() * running.length)];
     if (!c) return;
     const started = Date.now();

@@ -28,7 +28,7 @@ export async function runUntilStopped(ctx: RunContext, config: PinstateConfig, p
 }
 
 /** How long a stop may take: the writer's drain plus 10 s to close everything else (issue 12). */
-export function stopBoundMs(config: PinstateConfig): number {
+function stopBoundMs(config: PinstateConfig): number {
   return config.writer.drainTimeoutMs + 10_000;
 }
 
