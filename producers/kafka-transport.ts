@@ -5,6 +5,7 @@
  * where Java clients and the writer's routing check expect it.
  */
 import { Partitioners, type Kafka, type Message, type Producer, type TopicMessages } from 'kafkajs';
+import { groupByTopic } from '../src/kafka/group-by-topic.js';
 import type { OutgoingMessage } from './records.js';
 
 /** What the SDK needs from a Kafka client; tests pass their own. */
@@ -17,13 +18,7 @@ export interface PinTransport {
 
 /** Groups a batch by topic, keeping each topic's messages in call order. */
 export function toTopicMessages(messages: readonly OutgoingMessage[]): TopicMessages[] {
-  const byTopic = new Map<string, Message[]>();
-  for (const m of messages) {
-    let list = byTopic.get(m.topic);
-    if (list === undefined) byTopic.set(m.topic, (list = []));
-    list.push({ key: m.key, value: m.value });
-  }
-  return [...byTopic].map(([topic, msgs]) => ({ topic, messages: msgs }));
+  return groupByTopic(messages, (m) => m.topic, (m): Message => ({ key: m.key, value: m.value }));
 }
 
 export function kafkaTransport(kafka: Kafka): PinTransport {

@@ -7,6 +7,7 @@
  * idempotent producer sends one request at a time anyway, so without this the partitions'
  * publishes queued behind each other one request each.
  */
+import { groupByTopic as groupRecords } from '../../src/kafka/group-by-topic.js';
 import { createSendQueue } from '../../src/kafka/send-queue.js';
 import type { OutMessage, TopicMessages } from './outputs.js';
 
@@ -54,11 +55,5 @@ export const flattenTopicMessages = (lists: readonly TopicMessages[]): TopicMess
 
 /** Topic messages grouped by topic (one entry per topic, in first-seen order). */
 export function groupByTopic(items: readonly TopicMessage[]): TopicMessages[] {
-  const byTopic = new Map<string, OutMessage[]>();
-  for (const { topic, message } of items) {
-    const list = byTopic.get(topic);
-    if (list) list.push(message);
-    else byTopic.set(topic, [message]);
-  }
-  return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+  return groupRecords(items, (i) => i.topic, (i) => i.message);
 }
