@@ -35,7 +35,7 @@ async function trial(config: PinstateConfig, logger: Logger, plan: CeilingPlan, 
   const units = [...writeUnits(config, plan.seed, pinRange(plan.seed, plan.peers, from, from + sample), plan.baseTs, counts)];
   const session = await openSession({ config: config.scylla, keyspace: config.scylla.keyspace, logger });
   try {
-    const r = await executeUnits(session, units, setting.shape, setting.concurrency, config.scylla.maxBatchBytes);
+    const r = await executeUnits(session, units, setting.shape, setting.concurrency, config.scylla.maxBatchBytes, config.scylla.peerBucketBits);
     log.write('ceiling_trial', { ...setting, ...counts, requests: r.requests, ms: r.ms });
     return counts.pins / (r.ms / 1000);
   } finally {
@@ -85,7 +85,7 @@ export async function runCeiling(config: PinstateConfig, logger: Logger, plan: C
   const buildMs = prebuilt ? performance.now() - built : null;
   const store = await createStore({ config: config.scylla, logger });
   try {
-    const r = await executeUnits(store.session, units, setting.shape, setting.concurrency, config.scylla.maxBatchBytes);
+    const r = await executeUnits(store.session, units, setting.shape, setting.concurrency, config.scylla.maxBatchBytes, config.scylla.peerBucketBits);
     const stats = await store.stats();
     return { ...setting, ...counts, prebuilt, build_ms: buildMs, requests: r.requests, ms: r.ms, applied_pins: stats.pins, placements: stats.totalPlacements };
   } finally {

@@ -10,6 +10,7 @@ import type { PinstateConfig } from '../config/types.js';
 import { parseCid } from '../domain/cid.js';
 import { statsShardOf } from '../store/commit.js';
 import { CQL } from '../store/cql.js';
+import { BucketBits } from '../store/bucket-bits.js';
 import { writeGrouped } from '../store/bulk.js';
 import { planCid } from '../store/plan.js';
 import { addCounts, emptyCounts, type StatsCounts } from '../store/records.js';
@@ -124,9 +125,9 @@ export interface ExecuteResult {
  * Writes every unit in `shape` with at most `concurrency` requests in flight; units are pulled
  * from `units` as workers free up, so a lazy stream stays bounded in memory.
  */
-export async function executeUnits(session: CqlSession, units: Iterable<WriteUnit>, shape: CeilingShape, concurrency: number, maxBatchBytes: number): Promise<ExecuteResult> {
+export async function executeUnits(session: CqlSession, units: Iterable<WriteUnit>, shape: CeilingShape, concurrency: number, maxBatchBytes: number, peerBucketBits: number): Promise<ExecuteResult> {
   const limit = pLimit(concurrency);
-  const once = new Set<string>();
+  const once = new BucketBits(peerBucketBits);
   let requests = 0;
   const single = (s: Statement): Promise<void> =>
     limit(async () => {
@@ -141,9 +142,9 @@ export async function executeUnits(session: CqlSession, units: Iterable<WriteUni
   const s = counted(session);
   /** peer_buckets rows are written once per process, as the writer does. */
   const firstTime = (st: Statement): boolean => {
-    if (st.onceKey === undefined) return true;
-    if (once.has(st.onceKey)) return false;
-    once.add(st.onceKey);
+    if (st.once === undefined) return true;
+    if (once.has(st.once)) return false;
+    once.add(st.once);
     return true;
   };
   const unit = async (u: WriteUnit): Promise<void> => {

@@ -5,6 +5,7 @@
  */
 import type pLimit from 'p-limit';
 import { estimateBytes } from './writes.js';
+import type { BucketBits, BucketRef } from './bucket-bits.js';
 import type { CqlRow, CqlSession, ExecOptions, Statement } from './session.js';
 
 type Limit = ReturnType<typeof pLimit>;
@@ -34,20 +35,23 @@ export async function readByKeys<K>(session: CqlSession, query: string, keys: re
 
 /**
  * Writes independent idempotent statements as unlogged batches grouped by first replica, each
- * under `maxBatchBytes`. Statements with a `onceKey` in `done` are skipped; their keys are added
- * to `done` once written.
+ * under `maxBatchBytes`. Statements whose `once` row is in `done` are skipped; their rows are
+ * added to `done` once written.
  */
-export async function writeGrouped(session: CqlSession, statements: readonly Statement[], maxBatchBytes: number, limit: Limit, done: Set<string>, beforeSend?: () => void): Promise<void> {
+export async function writeGrouped(session: CqlSession, statements: readonly Statement[], maxBatchBytes: number, limit: Limit, done: BucketBits, beforeSend?: () => void): Promise<void> {
   const groups = new Map<string, Statement[][]>();
   const sizes = new Map<Statement[], number>();
   const seen = new Set<string>();
+  const written: BucketRef[] = [];
   // With one node every statement has the same replica; finding it hashes each routing key
   // (Murmur3 on emulated 64-bit integers), which was ~3% of the writer's CPU on a single node.
   const oneHost = (session.client.hosts?.length ?? 0) === 1;
   for (const s of statements) {
-    if (s.onceKey !== undefined) {
-      if (done.has(s.onceKey) || seen.has(s.onceKey)) continue;
-      seen.add(s.onceKey);
+    if (s.once !== undefined) {
+      const key = `${s.once.peer}/${s.once.bucket}`;
+      if (done.has(s.once) || seen.has(key)) continue;
+      seen.add(key);
+      written.push(s.once);
     }
     const replica = s.routingKey && !oneHost ? session.replicaOf(s.routingKey) : '';
     const batches = groups.get(replica) ?? [];
@@ -71,7 +75,5 @@ export async function writeGrouped(session: CqlSession, statements: readonly Sta
       }),
     ),
   );
-  for (const key of seen) done.add(key);
-  // Bound the memory of the once-set; forgetting only costs a repeated idempotent insert.
-  if (done.size > 200_000) done.clear();
+  for (const ref of written) done.add(ref);
 }

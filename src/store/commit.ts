@@ -15,6 +15,7 @@ import { planCid, type CidPlan } from './plan.js';
 import { addCounts, cidOfOp, emptyCounts, eventKindOf, type OpResult, type StatsCounts, type StoreOp } from './records.js';
 import { cidStateFromRows, fromLong, sourceText } from './rows.js';
 import type { CqlRow, CqlSession, Statement } from './session.js';
+import { BucketBits } from './bucket-bits.js';
 import { readByKeys, writeGrouped } from './bulk.js';
 import { opDigest } from './op-digest.js';
 import { digestOfBody, estimateBytes, outputsFromRow, statementsForPlan, statsStatement, type WriteContext } from './writes.js';
@@ -84,7 +85,7 @@ interface StoredDedup {
 export class Committer {
   private readonly stats = new Map<number, ShardStats>();
   /** peer_buckets rows this process already wrote. */
-  private readonly writtenOnce = new Set<string>();
+  private readonly writtenOnce: BucketBits;
   readonly locks = new ShardLocks();
   /**
    * scylladb.max_concurrency bounds the process's in-flight requests, so all commits share one
@@ -94,6 +95,7 @@ export class Committer {
 
   constructor(private readonly ctx: CommitContext) {
     this.limit = pLimit(ctx.maxConcurrency);
+    this.writtenOnce = new BucketBits(ctx.peerBucketBits);
   }
 
   /** Forget cached stats (after a failure, or when shard ownership may have moved). */

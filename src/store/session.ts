@@ -11,6 +11,7 @@ import { PinstateError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { silentLogger } from '../log.js';
 import { retry } from '../retry.js';
+import type { BucketRef } from './bucket-bits.js';
 
 const { Client, policies, auth, types } = cassandra;
 
@@ -22,8 +23,8 @@ export interface Statement {
   readonly params: readonly CqlValue[];
   /** Serialized partition key, for grouping statements by replica. */
   readonly routingKey?: Buffer;
-  /** Set on writes that only need to happen once per process (peer_buckets rows). */
-  readonly onceKey?: string;
+  /** Set on writes that only need to happen once per process: the peer_buckets row they insert. */
+  readonly once?: BucketRef;
 }
 
 export interface ExecOptions {

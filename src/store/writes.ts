@@ -223,7 +223,7 @@ export function statementsForPlan(plan: CidPlan, ctx: WriteContext, digestOf: (o
         query: CQL.upsertPeerPin,
         params: [pw.peer, bucket, cidBin, pw.row.state, pw.row.desired, pw.row.error ?? unset, new Date(pw.row.updatedAt), toLong(pw.ts)],
       });
-      derived.push({ routingKey: Buffer.from(pw.peer), onceKey: `${pw.peer}/${bucket}`, query: CQL.insertPeerBucket, params: [pw.peer, bucket] });
+      derived.push({ routingKey: Buffer.from(pw.peer), once: { peer: pw.peer, bucket }, query: CQL.insertPeerBucket, params: [pw.peer, bucket] });
     } else {
       derived.push({ routingKey, query: CQL.deletePeerPin, params: [toLong(pw.ts), pw.peer, bucket, cidBin] });
     }
