@@ -80,11 +80,11 @@ export async function ensureTopics(admin: Admin, config: KafkaConfig): Promise<E
  * (kafkajs's waitForLeaders only waits out LEADER_NOT_AVAILABLE): poll metadata until every
  * partition has a leader, bounded.
  */
-async function waitForMetadata(admin: Admin, topics: string[], timeoutMs = 30_000): Promise<void> {
+export async function waitForMetadata(admin: Admin, topics: readonly string[], timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
-      const meta = await admin.fetchTopicMetadata({ topics });
+      const meta = await admin.fetchTopicMetadata({ topics: [...topics] });
       if (meta.topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
     } catch (err: unknown) {
       if (Date.now() > deadline) throw err;

@@ -8,6 +8,7 @@ import cassandra from 'cassandra-driver';
 import { Kafka, Partitioners, logLevel, type Consumer, type Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kafkaBrokers, localDc, scyllaHosts, scyllaPort, uniqueName } from '../support/env.js';
+import { waitForMetadata } from '../../src/kafka/topics.js';
 
 describe('Kafka (kafkajs)', () => {
   const topic = uniqueName('smoke');
@@ -31,11 +32,11 @@ describe('Kafka (kafkajs)', () => {
   });
 
   it('creates, lists and describes a topic', async () => {
-    const created = await admin.createTopics({
-      topics: [{ topic, numPartitions: 2, replicationFactor: 1 }],
-      waitForLeaders: true,
-    });
+    // Not kafkajs's waitForLeaders: it retries only LEADER_NOT_AVAILABLE, and a just-created topic
+    // on a busy broker can also answer UNKNOWN_TOPIC_OR_PARTITION for a moment (seen in a test run).
+    const created = await admin.createTopics({ topics: [{ topic, numPartitions: 2, replicationFactor: 1 }], waitForLeaders: false });
     expect(created).toBe(true);
+    await waitForMetadata(admin, [topic]);
     expect(await admin.listTopics()).toContain(topic);
     const meta = await admin.fetchTopicMetadata({ topics: [topic] });
     expect(meta.topics).toHaveLength(1);

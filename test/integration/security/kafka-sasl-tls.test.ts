@@ -9,10 +9,9 @@ import type { Admin, Kafka } from 'kafkajs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { KafkaConfig, PinstateConfig } from '../../../src/config/types.js';
 import { createKafka } from '../../../src/kafka/client.js';
-import { ensureTopics, plannedTopics } from '../../../src/kafka/topics.js';
+import { ensureTopics, plannedTopics, waitForMetadata } from '../../../src/kafka/topics.js';
 import { uniqueName } from '../../support/env.js';
 import { describeSecure, secure, secureConfig, skipReason, untrustedCa } from './helpers.js';
-import { sleep } from '../../../src/sleep.js';
 
 let config: PinstateConfig;
 let kafka: Kafka;
@@ -73,17 +72,10 @@ describeSecure(`Kafka with SASL/PLAIN and TLS${skipReason}`, () => {
   });
 
   it('create a topic, produce (idempotent, acks all) and consume in a group, all over SASL_SSL', async () => {
-    // Right after creation a busy broker may still answer "does not host this topic-partition"
-    // to the leader wait; creating again is harmless (it already exists).
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await admin.createTopics({ topics: [{ topic, numPartitions: 2, replicationFactor: 1 }], waitForLeaders: true });
-        break;
-      } catch (err: unknown) {
-        if (attempt >= 5 || !(err instanceof Error && err.name.startsWith('KafkaJS'))) throw err;
-        await sleep(500 * attempt);
-      }
-    }
+    // Right after creation a busy broker may still answer "does not host this topic-partition";
+    // waitForMetadata waits that out (kafkajs's waitForLeaders does not).
+    await admin.createTopics({ topics: [{ topic, numPartitions: 2, replicationFactor: 1 }], waitForLeaders: false });
+    await waitForMetadata(admin, [topic]);
     const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
     const sent = ['a', 'b', 'c'].map((k) => ({ key: k, value: `secure-${k}` }));
