@@ -4,7 +4,7 @@
  * process drains it — and each step's rate is timed from the writer's "running" line to its last
  * commit. At the end, the largest partition of every table, from the database's statistics.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PinstateConfig } from '../config/types.js';
 import { parseInteger } from '../config/integer.js';
@@ -13,14 +13,17 @@ import { produceBacklog } from './backlog.js';
 import type { BenchIo } from './bench.js';
 import { withOverrides } from './config-file.js';
 import type { BenchOptions } from './options.js';
-import { largestPartitions, type PartitionReport } from './partitions.js';
+import { largestPartitions } from './partitions.js';
 import { spawnWriter, stopWriter, waitForDrain } from './pipeline.js';
 import { clockTicks } from './proc.js';
 import { createRunLog } from './run-log.js';
 import { measureExport, measureReads } from './reads.js';
-import { percentile } from './summary.js';
+import { scaleStepOf, summarizeScale, type ScaleResult, type ScaleStep } from './scale-summary.js';
+import { summarizeGcTrace } from './gc-trace.js';
 import { createTarget, dropTarget, newRunId } from './targets.js';
 import { benchPeers } from './workload.js';
+
+export type { ScaleResult, ScaleStep } from './scale-summary.js';
 
 export interface ScaleOptions {
   /** Pins in the store at the end. Default 10,000,000. */
@@ -48,31 +51,6 @@ export function scaleBoundaries(max: number, step: number): number[] {
   for (let b = step; b < max; b += step) if (b > first) out.push(b);
   if (out[out.length - 1] !== max) out.push(max);
   return out;
-}
-
-export interface ScaleStep {
-  readonly from: number;
-  readonly to: number;
-  readonly pinsPerSecond: number;
-  readonly cpuUsPerPin: number;
-  readonly peakRssMb: number;
-}
-
-export interface ScaleResult {
-  readonly steps: ScaleStep[];
-  /** Last step's rate over the first's. */
-  readonly lastVsFirst: number;
-  /** Reads over the whole grown store. */
-  readonly reads: {
-    readonly pins: number;
-    readonly listPinsPerSecond: number;
-    readonly listRssGrowthMb: number;
-    readonly getP99Ms: number;
-    readonly exportPinsPerSecond: number | null;
-    readonly exportPeakRssMb: number | null;
-  };
-  readonly partitions: PartitionReport;
-  readonly log: string;
 }
 
 const TABLES = ['pins_by_cid', 'placements_by_cid', 'pins_by_peer', 'peer_buckets', 'pin_ttl_queue', 'op_dedup', 'pin_stats', 'pin_events'] as const;
@@ -106,16 +84,21 @@ export async function runScale(baseConfig: PinstateConfig, options: BenchOptions
         await stopWriter(writer);
       }
       const pins = to - from;
-      const drainMs = drain.caughtUpMs - (drain.runningMs ?? 0);
-      const step: ScaleStep = {
+      // The writer's --trace-gc lines, when --writer-node-options asked for them: live heap vs grown heap.
+      const gc = summarizeGcTrace(readFileSync(writer.logFile, 'utf8'));
+      const line = log.write('scale_step', {
         from,
         to,
-        pinsPerSecond: Math.round(pins / (drainMs / 1000)),
         cpuUsPerPin: Math.round((((drain.cpuTicksEnd - (drain.cpuTicksRunning ?? 0)) / ticks) * 1e6) / pins),
         peakRssMb: Math.round(drain.vmHwmKb / 1024),
-      };
+        produce_ms: backlog.ms,
+        running_ms: drain.runningMs,
+        caught_up_ms: drain.caughtUpMs,
+        ...(gc === null ? {} : { gc }),
+        samples: drain.samples,
+      });
+      const step = scaleStepOf(line);
       steps.push(step);
-      log.write('scale_step', { ...step, produce_ms: backlog.ms, running_ms: drain.runningMs, caught_up_ms: drain.caughtUpMs, samples: drain.samples });
       io.progress(`bench --scale: pins ${from}–${to}: ${step.pinsPerSecond} pins/s, writer peak RSS ${step.peakRssMb} MB\n`);
       from = to;
     }
@@ -128,20 +111,7 @@ export async function runScale(baseConfig: PinstateConfig, options: BenchOptions
     if (exp !== undefined) log.write('export', { ...exp, vm_hwm_kb: exp.vmHwmKb });
     const partitions = await largestPartitions(target.config, logger, TABLES);
     log.write('partitions', { ...partitions });
-    const result: ScaleResult = {
-      steps,
-      lastVsFirst: Math.round((steps[steps.length - 1]!.pinsPerSecond / steps[0]!.pinsPerSecond) * 1000) / 1000,
-      reads: {
-        pins: reads.listPins,
-        listPinsPerSecond: Math.round(reads.listPins / (reads.listMs / 1000)),
-        listRssGrowthMb: Math.round(reads.listRssGrowthKb / 1024),
-        getP99Ms: percentile(reads.getMs, 99),
-        exportPinsPerSecond: exp?.ok ? Math.round(exp.pins / (exp.ms / 1000)) : null,
-        exportPeakRssMb: exp?.ok ? Math.round(exp.vmHwmKb / 1024) : null,
-      },
-      partitions,
-      log: log.path,
-    };
+    const result = summarizeScale(log.lines, log.path);
     log.write('summary', { ...result });
     return result;
   } finally {
@@ -150,8 +120,12 @@ export async function runScale(baseConfig: PinstateConfig, options: BenchOptions
 }
 
 export function formatScale(r: ScaleResult): string {
-  const lines = ['pins from–to            pins/s   writer µs/pin   writer peak RSS MB'];
-  for (const s of r.steps) lines.push(`${`${s.from.toLocaleString('en-US')}–${s.to.toLocaleString('en-US')}`.padEnd(22)} ${String(s.pinsPerSecond).padStart(7)}   ${String(s.cpuUsPerPin).padStart(13)}   ${String(s.peakRssMb).padStart(18)}`);
+  const withGc = r.steps.some((s) => s.gc !== undefined);
+  const lines = [`pins from–to            pins/s   writer µs/pin   writer peak RSS MB${withGc ? '   live heap after full GC MB   heap used before full GC MB' : ''}`];
+  for (const s of r.steps) {
+    const gc = s.gc === undefined ? '' : `   ${`${s.gc.live_after_mc_min_mb}–${s.gc.live_after_mc_max_mb}`.padStart(26)}   ${`≤ ${s.gc.used_before_mc_max_mb}`.padStart(27)}`;
+    lines.push(`${`${s.from.toLocaleString('en-US')}–${s.to.toLocaleString('en-US')}`.padEnd(22)} ${String(s.pinsPerSecond).padStart(7)}   ${String(s.cpuUsPerPin).padStart(13)}   ${String(s.peakRssMb).padStart(18)}${withGc ? gc.padEnd(59) : ''}`);
+  }
   lines.push('', `last step vs first: ${r.lastVsFirst} (target: within 15%, i.e. >= 0.85)`);
   const x = r.reads;
   lines.push(`reads over ${x.pins.toLocaleString('en-US')} pins: list ${x.listPinsPerSecond} pins/s (RSS +${x.listRssGrowthMb} MB), get p99 ${x.getP99Ms} ms, export ${x.exportPinsPerSecond ?? '-'} pins/s (peak RSS ${x.exportPeakRssMb ?? '-'} MB)`);

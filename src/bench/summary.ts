@@ -76,15 +76,16 @@ export interface BenchSummary {
   readonly pinstate_vs_ipfs_cluster: number | null;
 }
 
-type Fields = Record<string, unknown>;
+export type Fields = Record<string, unknown>;
 
-function last(lines: readonly LogLine[], phase: LogLine['phase']): Fields {
+/** The last line of `phase` in a run log; throws naming the phase when there is none. */
+export function last(lines: readonly LogLine[], phase: LogLine['phase']): Fields {
   const found = [...lines].reverse().find((l) => l.phase === phase);
   if (!found) throw new Error(`the run log has no "${phase}" line`);
   return found;
 }
 
-const num = (f: Fields, key: string): number => {
+export const num = (f: Fields, key: string): number => {
   const v = f[key];
   if (typeof v !== 'number') throw new Error(`run log field ${key} is not a number`);
   return v;

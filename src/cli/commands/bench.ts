@@ -12,13 +12,20 @@ import { formatJson, formatTable } from '../../bench/report.js';
 import { readRunLog } from '../../bench/run-log.js';
 import { runScale, parseScaleOptions, formatScale, type RawScaleOptions } from '../../bench/scale.js';
 import { summarize } from '../../bench/summary.js';
+import { summarizeScale } from '../../bench/scale-summary.js';
 
 type RawOptions = RawBenchOptions & RawScaleOptions & { scale?: boolean; summarize?: string };
 
 /** Runs `pinstate bench` with parsed options (the CLI action; tests call it directly). */
 export async function benchAction(ctx: CliContext, raw: RawOptions): Promise<ExitCode> {
   if (raw.summarize !== undefined) {
-    const summary = summarize(readRunLog(raw.summarize));
+    const lines = readRunLog(raw.summarize);
+    if (lines.find((l) => l.phase === 'run')?.['mode'] === 'scale') {
+      const result = summarizeScale(lines, raw.summarize);
+      ctx.out(raw.json ? `${JSON.stringify(result)}\n` : formatScale(result));
+      return EXIT.ok;
+    }
+    const summary = summarize(lines);
     ctx.out(raw.json ? formatJson(summary, raw.summarize) : formatTable(summary, raw.summarize));
     return EXIT.ok;
   }

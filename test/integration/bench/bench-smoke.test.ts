@@ -9,6 +9,7 @@ import { Writable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { benchAction } from '../../../src/cli/commands/bench.js';
 import { readRunLog } from '../../../src/bench/run-log.js';
+import { summarizeScale } from '../../../src/bench/scale-summary.js';
 import { REQUIRED_KEYS, summarize } from '../../../src/bench/summary.js';
 import type { CliContext } from '../../../src/cli/context.js';
 import { createLogger } from '../../../src/log.js';
@@ -73,5 +74,21 @@ describe('pinstate bench (smoke)', () => {
     // Keyspaces, topics and groups were dropped.
     const cleanup = log.find((l) => l.phase === 'cleanup')!;
     expect(cleanup['problems']).toEqual([]);
+  });
+
+  it('--scale grows the store in steps through the writer process, reads it all back, and recomputes from its log', { timeout: 300_000 }, async () => {
+    const { ctx, out, err } = context();
+    // --trace-gc: the step lines carry the writer's heap when its log has full collections.
+    const code = await benchAction(ctx, { scale: true, scaleMax: '2000', scaleStep: '2000', json: true, gets: '50', export: false, writerNodeOptions: '--trace-gc' });
+    expect(code, err()).toBe(0);
+    const json = JSON.parse(out().trim().split('\n').at(-1)!) as ReturnType<typeof summarizeScale>;
+    // One step: the first is min(100,000, max) pins (scaleBoundaries, unit-tested).
+    expect(json.steps.map((s) => [s.from, s.to])).toEqual([[0, 2000]]);
+    for (const s of json.steps) for (const v of [s.pinsPerSecond, s.cpuUsPerPin, s.peakRssMb]) expect(v).toBeGreaterThan(0);
+    // Every pin the steps produced is in the store.
+    expect(json.reads.pins).toBe(2000);
+    expect(json.partitions.tables.map((t) => t.table)).toContain('pins_by_cid');
+    const log = readRunLog(json.log);
+    expect(JSON.parse(JSON.stringify(summarizeScale(log, json.log)))).toEqual(json);
   });
 });

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { summarizeGcTrace } from '../../../src/bench/gc-trace.js';
+import { readRunLog } from '../../../src/bench/run-log.js';
+import { scaleStepOf, summarizeScale } from '../../../src/bench/scale-summary.js';
+import { packageRoot } from '../../../src/paths.js';
+
+// Lines as Node 20's --trace-gc prints them (from a writer log of `pinstate bench --scale`).
+const TRACE = [
+  '{"level":30,"msg":"writer running"}',
+  '[21040:0x1e46eca0]      116 ms: Scavenge 4.3 (4.5) -> 3.8 (5.5) MB, 1.19 / 0.04 ms  (average mu = 1.000, current mu = 1.000) task; ',
+  '[21040:0x1e46eca0]     3434 ms: Mark-Compact 38.6 (68.5) -> 33.3 (70.2) MB, 10.25 / 0.15 ms  (+ 4.7 ms in 14 steps since start of marking, biggest step 4.0 ms, walltime since start of marking 69 ms) (average mu = 0.994, current mu = 0.994) finalize incremental marking via stack guard; GC in old space requested',
+  '[21040:0x1e46eca0]    20796 ms: Mark-Compact 133.7 (164.8) -> 47.4 (138.4) MB, 51.01 / 0.14 ms  (+ 41.6 ms in 53 steps since start of marking) (average mu = 0.995, current mu = 0.995) finalize incremental marking via task; GC in old space requested',
+  '[21040:0x1e46eca0]   147649 ms: Scavenge 78.1 (216.4) -> 63.3 (216.4) MB, 134.60 / 0.00 ms  (average mu = 0.988, current mu = 0.983) allocation failure; ',
+].join('\n');
+
+describe('summarizeGcTrace', () => {
+  it('reads live-after and used-before of every full collection, and the largest committed heap', () => {
+    expect(summarizeGcTrace(TRACE)).toEqual({
+      mark_compacts: 2,
+      scavenges: 2,
+      live_after_mc_min_mb: 33.3,
+      live_after_mc_max_mb: 47.4,
+      used_before_mc_max_mb: 133.7,
+      committed_max_mb: 216.4,
+      mark_compact_pause_ms: 61,
+    });
+  });
+
+  it('is null for a log without a full collection (a writer run without --trace-gc)', () => {
+    expect(summarizeGcTrace('{"msg":"writer running"}\n')).toBeNull();
+    expect(summarizeGcTrace(TRACE.split('\n').filter((l) => !l.includes('Mark-Compact')).join('\n'))).toBeNull();
+  });
+});
+
+describe('summarizeScale', () => {
+  it('recomputes the kept 1.1M-pin scale run as docs/benchmarks.md quotes it', () => {
+    const file = join(packageRoot(), 'docs/bench-runs/2026-11-25-scale-1100000.ndjson');
+    const r = summarizeScale(readRunLog(file), file);
+    expect(r.steps.map((s) => [s.from, s.to, s.pinsPerSecond, s.cpuUsPerPin, s.peakRssMb])).toEqual([
+      [0, 100_000, 2328, 265, 421],
+      [100_000, 1_000_000, 2370, 248, 436],
+      [1_000_000, 1_100_000, 2302, 266, 398],
+    ]);
+    expect(r.lastVsFirst).toBe(0.989);
+    expect(r.reads).toMatchObject({ pins: 1_100_000, listPinsPerSecond: 33_604, getP99Ms: 3.444, exportPinsPerSecond: 28_235 });
+    expect(r.partitions.tables.find((t) => t.table === 'peer_buckets')).toMatchObject({ partitions: 32, maxBytes: 454_826 });
+  });
+
+  it("a step's rate is its pins over the drain from the writer's running line to its last commit", () => {
+    const step = scaleStepOf({ from: 100, to: 1100, running_ms: 500, caught_up_ms: 2500, cpuUsPerPin: 200, peakRssMb: 99, gc: { mark_compacts: 1 } });
+    expect(step).toMatchObject({ from: 100, to: 1100, pinsPerSecond: 500, cpuUsPerPin: 200, peakRssMb: 99, gc: { mark_compacts: 1 } });
+    expect(scaleStepOf({ from: 0, to: 10, running_ms: null, caught_up_ms: 1000, cpuUsPerPin: 1, peakRssMb: 1 }).gc).toBeUndefined();
+  });
+
+  it('names what is missing from a log that is not a finished scale run', () => {
+    expect(() => summarizeScale([{ phase: 'run', at: '', mode: 'scale' }], 'x')).toThrow(/no "scale_step" line/);
+  });
+});
