@@ -73,29 +73,46 @@ async function ackPinned(cid: string, peersToAck: readonly string[]): Promise<vo
   for (const peer of peersToAck) await intents.ackPlacement(cid, peer, 'pinned');
 }
 
+/** Each step of the setup is named, so a slow cold start says where it stood (the largest test files run first on a fresh clone). */
+let stage = 'start';
+const step = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+  stage = name;
+  return fn();
+};
+
 beforeAll(async () => {
+  try {
+    await setUp();
+  } catch (err: unknown) {
+    throw new Error(`allocator test setup failed at "${stage}": ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  }
+}, 170_000);
+
+async function setUp(): Promise<void> {
   const base = uniqueName('alloc');
-  p = await freshPipeline('alloc', {
+  p = await step('fresh pipeline', () => freshPipeline('alloc', {
     kafka: { topics: { intents: `${base}.intents`, acks: `${base}.acks`, placements: `${base}.placements`, events: `${base}.events`, peers: `${base}.peers` }, group_id: `${base}-writer` },
     allocator: { peer_ttl: PEER_TTL, check_interval: '200ms', scan_interval: 0, group_id: `${base}-allocator` },
-  });
+  }));
   config = p.config;
   hbProducer = p.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-  await hbProducer.connect();
+  await step('heartbeat producer', () => hbProducer.connect());
   // Free space: C > B > A; D joins later.
   beating.set(A, 1_000_000).set(B, 2_000_000).set(C, 3_000_000);
-  for (const [peer, free] of beating) await beat(peer, free);
+  await step('first heartbeats', async () => {
+    for (const [peer, free] of beating) await beat(peer, free);
+  });
   startBeating();
-  writer = await startService({ config, logger: silentLogger(), registry: createRegistry(), parts: { writer: true, api: false, sweeper: false } });
+  writer = await step('writer', () => startService({ config, logger: silentLogger(), registry: createRegistry(), parts: { writer: true, api: false, sweeper: false } }));
   intents = createPinProducer({ config: config.kafka, kafka: p.kafka, origin: 'test-client' });
-  await intents.connect();
+  await step('intent producer', () => intents.connect());
   peers = createPeerRegistry({ config: config.kafka, kafka: p.kafka, peerTtlMs: 3000, checkIntervalMs: 200 });
-  await peers.start();
+  await step('peer registry', () => peers.start());
   allocator = createAllocator({ config, store: p.store, producer: createProducerFor('allocator-1'), peers, kafka: p.kafka, origin: 'allocator-1', onDecision: (d) => decisions.push(d) });
-  await startProducers();
-  await allocator.start();
-  await until('allocator active', () => Promise.resolve(allocator.state === 'active'));
-}, 120_000);
+  await step('allocator producers', () => startProducers());
+  await step('allocator start', () => allocator.start());
+  await step('allocator active', () => until('allocator active', () => Promise.resolve(allocator.state === 'active'), 90_000));
+}
 
 const producers: PinProducer[] = [];
 function createProducerFor(origin: string): PinProducer {
