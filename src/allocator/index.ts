@@ -8,5 +8,3 @@ export type { Allocator, AllocatorOptions, AllocatorState, EvaluationSource } fr
 export { allocatorMetrics } from './metrics.js';
 export type { AllocatorMetrics } from './metrics.js';
 export { soleOwner, soleOwnerAssigner, SOLE_OWNER_ASSIGNER_NAME } from './sole-owner-assigner.js';
-export { pinStatus } from './pin-status.js';
-export type { PeerPinStatus, PinStatus, StatusPeerState } from './pin-status.js';

@@ -11,3 +11,5 @@ export { errorResponse, ApiError, API_ERROR_CODES } from './errors.js';
 export type { ErrorBody, ApiErrorCode } from './errors.js';
 export { pinJson, peerPinJson, statsJson } from './pin-json.js';
 export type { PinJson, PeerPinJson, StatsJson, PlacementJson } from './schemas.js';
+export { pinStatus } from './pin-status.js';
+export type { PeerPinStatus, PinStatus, StatusPeerState } from './pin-status.js';

@@ -15,6 +15,7 @@ export const LAYERS = [
   { name: 'store/kafka', paths: ['src/store', 'src/kafka'] },
   { name: 'adapter', paths: ['src/adapter'] },
   { name: 'producers/consumers', paths: ['producers', 'consumers'] },
+  { name: 'peers/allocator/agent', paths: ['src/peers', 'src/allocator', 'src/agent'] },
   { name: 'api', paths: ['src/api'] },
   { name: 'service', paths: ['src/service'] },
   { name: 'migrate/bench', paths: ['src/migrate', 'src/bench'] },

@@ -4,7 +4,7 @@
  * registry (`deps.peers`; without one only the placement's own peers are listed).
  */
 import { parseCid } from '../../domain/cid.js';
-import { pinStatus } from '../../allocator/pin-status.js';
+import { pinStatus } from '../pin-status.js';
 import type { ReplicationDefaults } from '../../allocator/decision.js';
 import type { ApiApp } from '../api-app.js';
 import type { ApiDeps } from '../deps.js';

@@ -3,7 +3,7 @@
  * per-peer status) and `pinstate peers ls` (the peer registry). docs/allocation.md.
  */
 import type { Command } from 'commander';
-import { pinStatus, type PinStatus } from '../../allocator/pin-status.js';
+import { pinStatus, type PinStatus } from '../../api/pin-status.js';
 import { parseCid } from '../../domain/cid.js';
 import { createRegistry } from '../../metrics.js';
 import { createPeerRegistry, directoryPeer, type PeerRegistry } from '../../peers/registry.js';

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPinProducer, type PinProducer } from '../../../producers/index.js';
 import { createAllocator, type Allocator } from '../../../src/allocator/allocator.js';
 import { decide, type Decision } from '../../../src/allocator/decision.js';
-import { pinStatus } from '../../../src/allocator/pin-status.js';
+import { pinStatus } from '../../../src/api/pin-status.js';
 import { decodePinEvent, encodePeerHeartbeat } from '../../../src/codec/index.js';
 import type { PinstateConfig } from '../../../src/config/types.js';
 import { readTopic } from '../../../src/kafka/read-topic.js';

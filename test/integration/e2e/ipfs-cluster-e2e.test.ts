@@ -19,7 +19,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PinStatus } from '../../../src/allocator/pin-status.js';
+import type { PinStatus } from '../../../src/api/pin-status.js';
 import { packageRoot } from '../../../src/paths.js';
 import { uniqueName } from '../../support/env.js';
 import type { TestPipeline } from '../../support/kafka.js';

@@ -1,7 +1,7 @@
 /** decide(): op ids derived from the decision, replication defaults, and the pin status view. */
 import { describe, expect, it } from 'vitest';
 import { decide, decisionOpId, effectiveReplication } from '../../../src/allocator/decision.js';
-import { pinStatus } from '../../../src/allocator/pin-status.js';
+import { pinStatus } from '../../../src/api/pin-status.js';
 import { validatePinSpec } from '../../../src/domain/pin.js';
 import type { StoredPin } from '../../../src/store/reads.js';
 

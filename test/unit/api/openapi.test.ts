@@ -1,6 +1,6 @@
 /** The OpenAPI document and the hono routes describe the same API. */
 import { describe, expect, it } from 'vitest';
-import { pinStatus } from '../../../src/allocator/pin-status.js';
+import { pinStatus } from '../../../src/api/pin-status.js';
 import { createApp, openApiDocument, peerPinJson, pinJson, statsJson } from '../../../src/api/index.js';
 import { PeerPinSchema, PinOptionsSchema, PinSchema, PinStatusSchema, StatsSchema } from '../../../src/api/schemas.js';
 import { validatePinSpec } from '../../../src/domain/pin.js';

@@ -7,11 +7,11 @@
  * `remote` (the pin lives elsewhere), as in IPFS Cluster.
  */
 import type { z } from 'zod';
-import type { PeerPinStatusSchema, PinStatusSchema } from '../api/schemas.js';
+import type { PeerPinStatusSchema, PinStatusSchema } from './schemas.js';
 import { isPinSide } from '../domain/placement-state.js';
 import type { PeerView } from '../peers/peer-table.js';
 import type { StoredPin } from '../store/reads.js';
-import { effectiveReplication, type ReplicationDefaults } from './decision.js';
+import { effectiveReplication, type ReplicationDefaults } from '../allocator/decision.js';
 
 /** The JSON shapes are schemas of the HTTP API (src/api/schemas.ts), which serves this as GET /pins/{cid}/status. */
 export type PinStatus = z.infer<typeof PinStatusSchema>;
