@@ -65,7 +65,7 @@ export async function runScale(baseConfig: PinstateConfig, options: BenchOptions
   const peers = benchPeers(options.seed);
   const baseTs = Date.now();
   const ticks = clockTicks();
-  log.write('run', { run_id: runId, mode: 'scale', pins: options.scaleMax, step: options.scaleStep, seed: options.seed });
+  log.write('run', { run_id: runId, mode: 'scale', pins: options.scaleMax, step: options.scaleStep, seed: options.seed, writer_node_options: options.writerNodeOptions });
   const target = await createTarget(config, runId, 'scale', { topics: true, logger });
   const steps: ScaleStep[] = [];
   try {
