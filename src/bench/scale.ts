@@ -18,7 +18,7 @@ import { spawnWriter, stopWriter, waitForDrain } from './pipeline.js';
 import { clockTicks } from './proc.js';
 import { createRunLog } from './run-log.js';
 import { measureExport, measureReads } from './reads.js';
-import { scaleStepOf, summarizeScale, type ScaleResult, type ScaleStep } from './scale-summary.js';
+import { scaleStepOf, summarizeScale, type ScaleResult } from './scale-summary.js';
 import { summarizeGcTrace } from './gc-trace.js';
 import { createTarget, dropTarget, newRunId } from './targets.js';
 import { benchPeers } from './workload.js';
@@ -67,7 +67,6 @@ export async function runScale(baseConfig: PinstateConfig, options: BenchOptions
   const ticks = clockTicks();
   log.write('run', { run_id: runId, mode: 'scale', pins: options.scaleMax, step: options.scaleStep, seed: options.seed, writer_node_options: options.writerNodeOptions });
   const target = await createTarget(config, runId, 'scale', { topics: true, logger });
-  const steps: ScaleStep[] = [];
   try {
     let from = 0;
     let intents = 0;
@@ -98,7 +97,6 @@ export async function runScale(baseConfig: PinstateConfig, options: BenchOptions
         samples: drain.samples,
       });
       const step = scaleStepOf(line);
-      steps.push(step);
       io.progress(`bench --scale: pins ${from}–${to}: ${step.pinsPerSecond} pins/s, writer peak RSS ${step.peakRssMb} MB\n`);
       from = to;
     }
