@@ -16,6 +16,7 @@
  */
 import type { Consumer, EachBatchPayload, Kafka, PartitionAssigner } from '../kafka/kafkajs-types.js';
 import { planAssigner } from '../kafka/plan-assigner.js';
+import { topicOffsets } from '../kafka/offsets.js';
 import { decodePlacementChange } from '../codec/index.js';
 import type { PlacementChange } from '../domain/messages.js';
 import { partitionForKey } from '../domain/partition.js';
@@ -73,7 +74,7 @@ export async function createPlacementReader(options: PlacementReaderOptions): Pr
     const committed = await admin.fetchOffsets({ groupId, topics: [topic] });
     const ours = committed[0]?.partitions.find((p) => p.partition === partition);
     if (ours === undefined || ours.offset === '-1') {
-      const ends = await admin.fetchTopicOffsets(topic);
+      const ends = await topicOffsets(admin, topic);
       const end = ends.find((p) => p.partition === partition)?.high ?? '0';
       await admin.setOffsets({ groupId, topic, partitions: [{ partition, offset: end }] });
       logger.info({ topic, partition, offset: end }, 'new agent group: starting at the end of the partition');

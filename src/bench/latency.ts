@@ -8,6 +8,7 @@ import { createPinProducer } from '../../producers/index.js';
 import { decodePinEvent } from '../codec/index.js';
 import type { PinstateConfig } from '../config/types.js';
 import { createKafka } from '../kafka/client.js';
+import { topicOffsets } from '../kafka/offsets.js';
 import type { Logger } from '../log.js';
 import { benchPin, pinIntents } from './workload.js';
 import { sleep } from '../sleep.js';
@@ -41,7 +42,7 @@ export async function measureLatency(config: PinstateConfig, logger: Logger, opt
   const admin = kafka.admin();
   await admin.connect();
   // Start reading the events topic at its current end: only the new pins' events matter.
-  const ends = await admin.fetchTopicOffsets(eventsTopic);
+  const ends = await topicOffsets(admin, eventsTopic);
   await admin.setOffsets({ groupId, topic: eventsTopic, partitions: ends.map((e) => ({ partition: e.partition, offset: e.high })) });
   await admin.disconnect();
 

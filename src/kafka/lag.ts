@@ -1,6 +1,7 @@
 /** Consumer-group lag from the broker's own view: committed offsets vs. high watermarks. */
 import type { Admin } from 'kafkajs';
 import { PinstateError } from '../errors.js';
+import { topicOffsets } from './offsets.js';
 import { sleep } from '../sleep.js';
 
 export interface PartitionLag {
@@ -15,7 +16,7 @@ export async function groupLag(admin: Admin, groupId: string, topics: readonly s
   const out: PartitionLag[] = [];
   const committed = await admin.fetchOffsets({ groupId, topics: [...topics] });
   for (const topic of topics) {
-    const ends = await admin.fetchTopicOffsets(topic);
+    const ends = await topicOffsets(admin, topic);
     const mine = committed.find((c) => c.topic === topic)?.partitions ?? [];
     for (const p of ends) {
       const c = mine.find((x) => x.partition === p.partition);

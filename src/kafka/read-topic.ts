@@ -5,6 +5,7 @@
  */
 import type { Kafka } from 'kafkajs';
 import { randomBytes } from 'node:crypto';
+import { topicOffsets } from './offsets.js';
 
 export interface TopicMessage {
   readonly partition: number;
@@ -18,7 +19,7 @@ export interface TopicMessage {
 export async function readTopic(kafka: Kafka, topic: string, timeoutMs = 120_000): Promise<TopicMessage[]> {
   const admin = kafka.admin();
   await admin.connect();
-  const ends = await admin.fetchTopicOffsets(topic).finally(() => admin.disconnect());
+  const ends = await topicOffsets(admin, topic).finally(() => admin.disconnect());
   const remaining = new Map(ends.filter((e) => BigInt(e.high) > BigInt(e.low)).map((e) => [e.partition, BigInt(e.high)]));
   const out: TopicMessage[] = [];
   if (remaining.size === 0) return out;

@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { KafkaAdmin as Admin } from '../kafka/client.js';
+import { topicOffsets } from '../kafka/offsets.js';
 import { ValidationError } from '../errors.js';
 
 export type ReplayStart =
@@ -49,17 +50,17 @@ export function loadOffsetsFile(path: string): OffsetsFile {
 export async function setReplayStart(admin: Admin, groupId: string, roles: { intents: string; acks: string }, start: ReplayStart): Promise<void> {
   for (const [role, topic] of Object.entries(roles)) {
     if (start.kind === 'beginning') {
-      const ends = await admin.fetchTopicOffsets(topic);
+      const ends = await topicOffsets(admin, topic);
       await admin.setOffsets({ groupId, topic, partitions: ends.map((e) => ({ partition: e.partition, offset: e.low })) });
     } else if (start.kind === 'timestamp') {
       const found = await admin.fetchTopicOffsetsByTimestamp(topic, start.ts);
-      const ends = await admin.fetchTopicOffsets(topic);
+      const ends = await topicOffsets(admin, topic);
       // -1: nothing at or after the time in that partition; start at its end.
       const partitions = found.map((f) => ({ partition: f.partition, offset: f.offset === '-1' ? (ends.find((e) => e.partition === f.partition)?.high ?? '0') : f.offset }));
       await admin.setOffsets({ groupId, topic, partitions });
     } else {
       const given = start.offsets[topic] ?? start.offsets[role] ?? {};
-      const ends = await admin.fetchTopicOffsets(topic);
+      const ends = await topicOffsets(admin, topic);
       const partitions = ends.map((e) => {
         const o = given[String(e.partition)];
         return { partition: e.partition, offset: o === undefined ? e.low : String(o) };

@@ -10,6 +10,7 @@ import { createWriter, type Writer } from '../../consumers/writer/writer.js';
 import type { PinstateConfig } from '../config/types.js';
 import { PinstateError } from '../errors.js';
 import { createKafka } from '../kafka/client.js';
+import { topicOffsets } from '../kafka/offsets.js';
 import type { Logger } from '../log.js';
 import { silentLogger } from '../log.js';
 import { createRegistry, writerMetrics } from '../metrics.js';
@@ -63,7 +64,7 @@ async function committedOffsets(admin: Admin, groupId: string, topics: readonly 
   const out: Offsets = new Map();
   const committed = await admin.fetchOffsets({ groupId, topics: [...topics] });
   for (const topic of topics) {
-    for (const e of await admin.fetchTopicOffsets(topic)) {
+    for (const e of await topicOffsets(admin, topic)) {
       const c = committed.find((t) => t.topic === topic)?.partitions.find((x) => x.partition === e.partition)?.offset ?? '-1';
       out.set(key(topic, e.partition), BigInt(c === '-1' ? e.low : c));
     }
@@ -72,7 +73,7 @@ async function committedOffsets(admin: Admin, groupId: string, topics: readonly 
 }
 
 async function endOffsets(admin: Admin, topic: string): Promise<Offsets> {
-  return new Map((await admin.fetchTopicOffsets(topic)).map((e) => [key(topic, e.partition), BigInt(e.high)]));
+  return new Map((await topicOffsets(admin, topic)).map((e) => [key(topic, e.partition), BigInt(e.high)]));
 }
 
 async function setOffsets(admin: Admin, groupId: string, topic: string, offsets: Offsets): Promise<void> {

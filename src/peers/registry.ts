@@ -15,6 +15,7 @@ import { decodePeerHeartbeat } from '../codec/index.js';
 import type { KafkaConfig } from '../config/types.js';
 import { PinstateError } from '../errors.js';
 import { createKafka } from '../kafka/client.js';
+import { topicOffsets } from '../kafka/offsets.js';
 import type { Logger } from '../log.js';
 import { silentLogger } from '../log.js';
 import { createRegistry, type Registry } from '../metrics.js';
@@ -155,7 +156,7 @@ export function createPeerRegistry(options: PeerRegistryOptions): PeerRegistry {
       if (consumer !== undefined) throw new PinstateError('ILLEGAL_STATE', 'peer registry already started');
       const admin = kafka.admin();
       await admin.connect();
-      const offsets = await admin.fetchTopicOffsets(topic).finally(() => admin.disconnect());
+      const offsets = await topicOffsets(admin, topic).finally(() => admin.disconnect());
       const ends = new Map(offsets.filter((o) => BigInt(o.high) > BigInt(o.low)).map((o) => [o.partition, BigInt(o.high)]));
       let markCaughtUp!: () => void;
       const ready = new Promise<void>((r) => (markCaughtUp = r));
