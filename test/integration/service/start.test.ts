@@ -20,7 +20,10 @@ let base: string;
 beforeAll(async () => {
   p = await pipeline('svc_start');
   run = startCli(['--config', writeCliConfig(p.config), 'start', '--no-local-stack', '--sweep-interval', '500ms']);
-  base = await until('API address printed', () => apiUrlIn(run.captured.out()), 120_000).catch((err: unknown) => {
+  // A `start` that gave up fails the setup at once, instead of after the whole wait.
+  const exited = run.done.then((code) => Promise.reject(new Error(`pinstate start exited ${code} before printing its API address`)));
+  exited.catch(() => undefined); // it also rejects at the normal stop in afterAll, after the race
+  base = await Promise.race([until('API address printed', () => apiUrlIn(run.captured.out()), 120_000), exited]).catch((err: unknown) => {
     // What `start` got through, so a slow start says where it stood.
     throw new Error(`${err instanceof Error ? err.message : String(err)}\nout:\n${run.captured.out()}\nerr:\n${run.captured.err()}\nlast log lines:\n${run.captured.logs().slice(-6000)}`);
   });
