@@ -196,12 +196,23 @@ export function createAgent(options: AgentOptions): Agent {
     return true;
   }
 
+  /**
+   * Heartbeats go on while the agent is running and while it drains on stop: a draining agent is
+   * alive, and a gap longer than allocator.peer_ttl would report it down, have its pins moved, and
+   * then its last heartbeat would report it up again for one more TTL (seen in the end-to-end test).
+   */
+  let beating = false;
   function scheduleHeartbeat(): void {
+    beating = true;
     heartbeatTimer = setTimeout(() => {
       void heartbeat().finally(() => {
-        if (lifecycle.state === 'running') scheduleHeartbeat();
+        if (beating && (lifecycle.state === 'running' || lifecycle.state === 'stopping')) scheduleHeartbeat();
       });
     }, ac.heartbeatIntervalMs);
+  }
+  function stopHeartbeats(): void {
+    beating = false;
+    clearTimeout(heartbeatTimer);
   }
 
   function scheduleReconcile(): void {
@@ -310,15 +321,16 @@ export function createAgent(options: AgentOptions): Agent {
     },
     async stop() {
       await lifecycle.stop(async () => {
-        clearTimeout(heartbeatTimer);
         clearTimeout(reconcileTimer);
         try {
           await reader!.stop();
           const unfinished = await queue!.stop(ac.drainTimeoutMs);
           await reconciling?.catch(() => undefined);
           if (unfinished > 0) logger.info({ unfinished }, 'stopped with placements not done; the next start reconciles them');
+          stopHeartbeats();
           await heartbeat();
         } finally {
+          stopHeartbeats();
           await Promise.allSettled([producer!.disconnect(), hbProducer!.disconnect()]);
           if (ownsStore) await store!.close();
           logger.info('agent stopped');
