@@ -202,17 +202,20 @@ export function createAgent(options: AgentOptions): Agent {
    * then its last heartbeat would report it up again for one more TTL (seen in the end-to-end test).
    */
   let beating = false;
+  let beatInFlight: Promise<unknown> | undefined;
   function scheduleHeartbeat(): void {
     beating = true;
     heartbeatTimer = setTimeout(() => {
-      void heartbeat().finally(() => {
+      beatInFlight = heartbeat().finally(() => {
         if (beating && (lifecycle.state === 'running' || lifecycle.state === 'stopping')) scheduleHeartbeat();
       });
     }, ac.heartbeatIntervalMs);
   }
-  function stopHeartbeats(): void {
+  /** No more scheduled beats; waits for one already being sent (so the last one is last). */
+  async function stopHeartbeats(): Promise<void> {
     beating = false;
     clearTimeout(heartbeatTimer);
+    await beatInFlight?.catch(() => undefined);
   }
 
   function scheduleReconcile(): void {
@@ -327,10 +330,10 @@ export function createAgent(options: AgentOptions): Agent {
           const unfinished = await queue!.stop(ac.drainTimeoutMs);
           await reconciling?.catch(() => undefined);
           if (unfinished > 0) logger.info({ unfinished }, 'stopped with placements not done; the next start reconciles them');
-          stopHeartbeats();
+          await stopHeartbeats();
           await heartbeat();
         } finally {
-          stopHeartbeats();
+          await stopHeartbeats();
           await Promise.allSettled([producer!.disconnect(), hbProducer!.disconnect()]);
           if (ownsStore) await store!.close();
           logger.info('agent stopped');
