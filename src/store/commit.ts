@@ -3,7 +3,8 @@
  * For each pin_stats shard, CIDs are written in chunks: every chunk's derived rows are sent at
  * once (idempotent, concurrent), then the chunks' logged batches — core rows, op_dedup rows and
  * the shard's new stats row — one after another, each after its own chunk's derived rows.
- * Different shards run in parallel.
+ * Different shards run in parallel, and shards with one small chunk each share logged batches
+ * (batch-pack.ts).
  */
 import pLimit from 'p-limit';
 import { parseCid, type ParsedCid } from '../domain/cid.js';
@@ -15,6 +16,7 @@ import { planCid, type CidPlan } from './plan.js';
 import { addCounts, cidOfOp, emptyCounts, eventKindOf, type OpResult, type StatsCounts, type StoreOp } from './records.js';
 import { cidStateFromRows, fromLong, sourceText } from './rows.js';
 import type { CqlRow, CqlSession, Statement } from './session.js';
+import { packLanes, type Lane } from './batch-pack.js';
 import { BucketBits } from './bucket-bits.js';
 import { readByKeys, writeGrouped } from './bulk.js';
 import { opDigest } from './op-digest.js';
@@ -232,6 +234,13 @@ export class Committer {
     return loaded;
   }
 
+  /**
+   * Writes one planning round. Each shard's plans are cut into chunks under max_batch_bytes
+   * (chunks); batch-pack.ts decides which chunks share a logged batch. Every chunk's derived rows
+   * are sent at once (they are idempotent and independent of each other); a logged batch waits
+   * for the derived rows of its chunks (so a replay finds them) and for its lane's previous batch
+   * (a stats row is cumulative: a shard's chunk k must never be applied without its chunks before).
+   */
   private async writePlans(plans: readonly CidPlan[], limit: ReturnType<typeof pLimit>, digestOf: (op: StoreOp) => string, beforeSend: (() => void) | undefined): Promise<void> {
     const byShard = new Map<number, CidPlan[]>();
     for (const plan of plans) {
@@ -241,61 +250,81 @@ export class Committer {
       if (list) list.push(plan);
       else byShard.set(shard, [plan]);
     }
-    await Promise.all([...byShard].map(([shard, shardPlans]) => this.writeShard(shard, shardPlans, limit, digestOf, beforeSend)));
+    if (byShard.size === 0) return;
+    const shards = [...byShard.keys()];
+    const stats = new Map(await Promise.all(shards.map(async (shard) => [shard, await this.loadStats(shard)] as const)));
+    const budget = this.ctx.maxBatchBytes - STATS_ROW_BYTES;
+    const chunked = shards.map((shard) => ({ shard, chunks: this.chunksOf(byShard.get(shard)!, budget, digestOf) }));
+    const derivedWritten = new Map<Chunk, Promise<void>>();
+    for (const { chunks } of chunked) {
+      for (const c of chunks) {
+        const p = writeGrouped(this.ctx.session, c.derived, this.ctx.maxBatchBytes, limit, this.writtenOnce, beforeSend);
+        // Awaited before the chunk's logged batch; a failure surfaces there (or is moot after an earlier one).
+        p.catch(() => undefined);
+        derivedWritten.set(c, p);
+      }
+    }
+    const lanes = packLanes(chunked, { sizeOf: (c) => c.bytes, budget: this.ctx.maxBatchBytes, statsBytes: STATS_ROW_BYTES });
+    const writeLane = async (lane: Lane<Chunk>): Promise<void> => {
+      for (const batch of lane) {
+        for (const { chunk } of batch) await derivedWritten.get(chunk);
+        const statements: Statement[] = [];
+        const next: Array<{ shard: ShardStats; counts: StatsCounts; ts: number }> = [];
+        for (const { shard, chunk } of batch) {
+          const s = stats.get(shard)!;
+          const counts: StatsCounts = { pins: s.counts.pins, placements: { ...s.counts.placements } };
+          addCounts(counts, chunk.delta);
+          const ts = Math.max(s.ts + 1, chunk.maxTs);
+          statements.push(...chunk.core, statsStatement(shard, counts, ts, Date.now()));
+          next.push({ shard: s, counts, ts });
+        }
+        await limit(() => this.ctx.session.batchLogged(statements, beforeSend === undefined ? {} : { beforeSend }));
+        for (const n of next) {
+          n.shard.counts = n.counts;
+          n.shard.ts = n.ts;
+        }
+      }
+    };
+    await Promise.all(lanes.map(writeLane));
   }
 
-  /**
-   * One shard's plans, in chunks under max_batch_bytes. Every chunk's derived rows are sent at
-   * once (they are idempotent and independent of each other); chunk k's logged core batch waits
-   * for chunk k's derived rows (so a replay finds them) and for batch k − 1 (the stats row is
-   * cumulative: batch k must never be applied without the batches before it).
-   */
-  private async writeShard(shard: number, plans: readonly CidPlan[], limit: ReturnType<typeof pLimit>, digestOf: (op: StoreOp) => string, beforeSend: (() => void) | undefined): Promise<void> {
-    const stats = await this.loadStats(shard);
-    const budget = this.ctx.maxBatchBytes - 512; // room for the stats row
+  /** One shard's plans in chunks whose core rows fit `budget` (a CID larger than that goes alone). */
+  private chunksOf(plans: readonly CidPlan[], budget: number, digestOf: (op: StoreOp) => string): Chunk[] {
     const chunks: Chunk[] = [];
     let chunk = newChunk();
-    let bytes = 0;
     for (const plan of plans) {
       const { core, derived } = statementsForPlan(plan, this.ctx, digestOf);
       const size = core.reduce((n, s) => n + estimateBytes(s), 0);
-      if (bytes > 0 && bytes + size > budget) {
+      if (chunk.bytes > 0 && chunk.bytes + size > budget) {
         chunks.push(chunk);
         chunk = newChunk();
-        bytes = 0;
       }
       if (size > budget) this.ctx.logger.warn({ cid: plan.initial.cid, bytes: size }, 'one CID exceeds max_batch_bytes; writing it alone');
       chunk.core.push(...core);
       chunk.derived.push(...derived);
       addCounts(chunk.delta, plan.statsDelta);
       chunk.maxTs = Math.max(chunk.maxTs, plan.final.clock);
-      bytes += size;
+      chunk.bytes += size;
     }
     if (chunk.core.length > 0) chunks.push(chunk);
-    const derivedWritten = chunks.map((c) => writeGrouped(this.ctx.session, c.derived, this.ctx.maxBatchBytes, limit, this.writtenOnce, beforeSend));
-    // Awaited in order below; a failure of a later chunk surfaces there (or is moot after an earlier one).
-    for (const p of derivedWritten) p.catch(() => undefined);
-    for (const [k, c] of chunks.entries()) {
-      await derivedWritten[k];
-      const counts: StatsCounts = { pins: stats.counts.pins, placements: { ...stats.counts.placements } };
-      addCounts(counts, c.delta);
-      const ts = Math.max(stats.ts + 1, c.maxTs);
-      await limit(() => this.ctx.session.batchLogged([...c.core, statsStatement(shard, counts, ts, Date.now())], beforeSend === undefined ? {} : { beforeSend }));
-      stats.counts = counts;
-      stats.ts = ts;
-    }
+    return chunks;
   }
 }
+
+/** Room a logged batch keeps for each shard's pin_stats row. */
+const STATS_ROW_BYTES = 512;
 
 interface Chunk {
   readonly core: Statement[];
   readonly derived: Statement[];
   readonly delta: StatsCounts;
   maxTs: number;
+  /** Estimated bytes of `core`. */
+  bytes: number;
 }
 
 function newChunk(): Chunk {
-  return { core: [], derived: [], delta: emptyCounts(), maxTs: 0 };
+  return { core: [], derived: [], delta: emptyCounts(), maxTs: 0, bytes: 0 };
 }
 
 function duplicate(op: StoreOp): OpResult {
