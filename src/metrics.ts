@@ -21,6 +21,7 @@ export interface WriterMetrics {
   readonly applySeconds: Histogram<never>;
   readonly publishSeconds: Histogram<never>;
   readonly commitSeconds: Histogram<never>;
+  readonly fetchAgeSeconds: Histogram<never>;
   readonly retries: Counter<'kind'>;
   readonly lag: Gauge<'topic' | 'partition'>;
   readonly state: Gauge<'state'>;
@@ -37,6 +38,7 @@ export function writerMetrics(registry: Registry): WriterMetrics {
     applySeconds: get('pinstate_writer_apply_seconds', () => new Histogram({ name: 'pinstate_writer_apply_seconds', help: 'Time to apply one batch to the database (dedup, reads, writes).', buckets: LATENCY_BUCKETS, registers: [registry] })),
     publishSeconds: get('pinstate_writer_publish_seconds', () => new Histogram({ name: 'pinstate_writer_publish_seconds', help: 'Time to publish one batch of events, placement changes and dead letters.', buckets: LATENCY_BUCKETS, registers: [registry] })),
     commitSeconds: get('pinstate_writer_commit_seconds', () => new Histogram({ name: 'pinstate_writer_commit_seconds', help: 'Time to commit consumer offsets after a batch.', buckets: LATENCY_BUCKETS, registers: [registry] })),
+    fetchAgeSeconds: get('pinstate_writer_fetch_age_seconds', () => new Histogram({ name: 'pinstate_writer_fetch_age_seconds', help: "Age of each fetched batch's oldest message when the writer received it (now - the record's timestamp; 0 if the producer's clock is ahead).", buckets: LATENCY_BUCKETS, registers: [registry] })),
     retries: get('pinstate_writer_retries_total', () => new Counter({ name: 'pinstate_writer_retries_total', help: 'Batches retried after a transient failure, by kind (database, kafka).', labelNames: ['kind'] as const, registers: [registry] })),
     lag: get('pinstate_writer_lag_messages', () => new Gauge({ name: 'pinstate_writer_lag_messages', help: 'Consumer lag per partition at the last fetched batch (high watermark - 1 - last offset).', labelNames: ['topic', 'partition'] as const, registers: [registry] })),
     state: get('pinstate_writer_state', () => new Gauge({ name: 'pinstate_writer_state', help: 'Writer lifecycle state: 1 for the current state, 0 for the others.', labelNames: ['state'] as const, registers: [registry] })),

@@ -94,8 +94,11 @@ export interface KafkaGroupOptions {
   readonly onJoin: () => void;
   /** The consumer crashed and kafkajs will not restart it. */
   readonly onCrash: (err: Error) => void;
-  /** Lag per partition at each fetched batch. */
-  readonly onBatch?: (topic: string, partition: number, lag: number) => void;
+  /**
+   * At each fetched batch: lag per partition, and the age in ms of the batch's first message
+   * (now − its record timestamp; null for an empty batch).
+   */
+  readonly onBatch?: (topic: string, partition: number, lag: number, firstAgeMs: number | null) => void;
 }
 
 /** One chunk and the consumer side of the batch it came from. */
@@ -188,7 +191,8 @@ export function createKafkaGroup(o: KafkaGroupOptions): KafkaGroup {
       const eachBatch = async (payload: EachBatchPayload): Promise<void> => {
         const { batch } = payload;
         const generation = membership.generation;
-        o.onBatch?.(batch.topic, batch.partition, Number(batch.offsetLag()));
+        const first = batch.messages[0];
+        o.onBatch?.(batch.topic, batch.partition, Number(batch.offsetLag()), first === undefined ? null : Date.now() - Number(first.timestamp));
         const ports: ChunkConsumer = {
           publish: (messages: TopicMessages[]) => classified('publish', () => sendOutputs(flattenTopicMessages(messages))),
           commit: (position) => classified('commit', () => commitOffsets([position])),

@@ -122,7 +122,11 @@ export function createWriter(options: WriterOptions): Writer {
           // Shard ownership may have moved: forget cached pin_stats rows.
           onJoin: () => store.invalidate(),
           onCrash: (err) => fail(err),
-          onBatch: (topic, partition, lag) => metrics.lag.set({ topic, partition: String(partition) }, lag),
+          onBatch: (topic, partition, lag, firstAgeMs) => {
+            metrics.lag.set({ topic, partition: String(partition) }, lag);
+            // Time the oldest op of the batch waited in Kafka: produce → fetch, the first leg of latency.
+            if (firstAgeMs !== null && Number.isFinite(firstAgeMs)) metrics.fetchAgeSeconds.observe(Math.max(0, firstAgeMs) / 1000);
+          },
         });
         group = g;
         const apply = (ops: Parameters<PinStore['apply']>[0], beforeSend: () => void): ReturnType<PinStore['apply']> => store.apply(ops, { beforeSend });

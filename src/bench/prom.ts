@@ -1,6 +1,6 @@
 /**
  * The writer's own histograms (pinstate_writer_apply_seconds, …_publish_seconds,
- * …_commit_seconds, …_batch_ops) from its /metrics text, so the run log says where a batch's
+ * …_commit_seconds, …_batch_ops, …_fetch_age_seconds) from its /metrics text, so the run log says where a batch's
  * time went. Pure apart from scrape(); the text itself is read by src/prom-text.ts, and
  * quantiles of these buckets use its quantile().
  */
@@ -13,7 +13,7 @@ export interface HistogramSnapshot {
   readonly buckets: ReadonlyArray<readonly [string, number]>;
 }
 
-export const WRITER_HISTOGRAMS = ['pinstate_writer_apply_seconds', 'pinstate_writer_publish_seconds', 'pinstate_writer_commit_seconds', 'pinstate_writer_batch_ops'] as const;
+export const WRITER_HISTOGRAMS = ['pinstate_writer_apply_seconds', 'pinstate_writer_publish_seconds', 'pinstate_writer_commit_seconds', 'pinstate_writer_batch_ops', 'pinstate_writer_fetch_age_seconds'] as const;
 
 /** The named histograms found in Prometheus text (unlabelled series), read by src/prom-text.ts. */
 export function parseHistograms(text: string, names: readonly string[] = WRITER_HISTOGRAMS): Record<string, HistogramSnapshot> {

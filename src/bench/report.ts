@@ -18,7 +18,9 @@ function table(rows: ReadonlyArray<readonly string[]>): string {
 }
 
 function breakdown(b: BatchBreakdown | null): string {
-  return b === null ? '-' : `${n(b.ops_per_batch, 1)} ops; ${n(b.apply_ms, 1)} / ${n(b.publish_ms, 1)} / ${n(b.commit_ms, 1)} ms (${n(b.batches)} batches)`;
+  if (b === null) return '-';
+  const age = b.fetch_age_ms === undefined ? '' : `; fetched at age p50 ${n(b.fetch_age_ms.p50, 1)} / p99 ${n(b.fetch_age_ms.p99, 1)} ms`;
+  return `${n(b.ops_per_batch, 1)} ops; ${n(b.apply_ms, 1)} / ${n(b.publish_ms, 1)} / ${n(b.commit_ms, 1)} ms (${n(b.batches)} batches)${age}`;
 }
 
 export function formatTable(s: BenchSummary, logPath: string): string {

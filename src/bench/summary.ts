@@ -2,6 +2,7 @@
  * The benchmark's figures, computed from the run log's lines only: the run prints exactly what
  * anyone can recompute from its .ndjson file (`pinstate bench --summarize <file>`). Pure.
  */
+import { quantile } from '../prom-text.js';
 import type { LogLine } from './run-log.js';
 
 /** Nearest-rank percentile of unsorted values (NaN for none). */
@@ -26,6 +27,11 @@ export interface BatchBreakdown {
   readonly publish_ms: number;
   /** Mean ms per batch: committing its offsets. */
   readonly commit_ms: number;
+  /**
+   * How long a fetched batch's oldest op had waited in Kafka when the writer received it,
+   * p50 / p99 ms from the histogram's buckets (absent in logs from before the histogram).
+   */
+  readonly fetch_age_ms?: { readonly p50: number; readonly p99: number };
 }
 
 export interface BenchSummary {
@@ -120,7 +126,18 @@ export function batchBreakdown(line: Fields): BatchBreakdown | null {
   if (ops === null || apply === null || publish === null || commit === null || ops.count === 0) return null;
   // Each stage's mean over its own count: a batch with nothing to publish records no publish.
   const meanMs = (h: Histogram): number => (h.count === 0 ? 0 : round((h.sum / h.count) * 1000, 1));
-  return { batches: ops.count, ops_per_batch: round(ops.sum / ops.count, 1), apply_ms: meanMs(apply), publish_ms: meanMs(publish), commit_ms: meanMs(commit) };
+  const age = ageQuantiles(m['pinstate_writer_fetch_age_seconds']);
+  return { batches: ops.count, ops_per_batch: round(ops.sum / ops.count, 1), apply_ms: meanMs(apply), publish_ms: meanMs(publish), commit_ms: meanMs(commit), ...(age === null ? {} : { fetch_age_ms: age }) };
+}
+
+/** p50 / p99 in ms of a seconds histogram as the run log keeps it ({ buckets: [le, cumulative count][] }). */
+function ageQuantiles(h: unknown): { p50: number; p99: number } | null {
+  const buckets = (h as { buckets?: unknown } | undefined)?.buckets;
+  if (!Array.isArray(buckets)) return null;
+  const cumulative = (buckets as Array<[string, number]>).map(([le, count]) => ({ le: le === '+Inf' ? Number.POSITIVE_INFINITY : Number(le), count }));
+  const p50 = quantile(0.5, cumulative);
+  const p99 = quantile(0.99, cumulative);
+  return p50 === undefined || p99 === undefined ? null : { p50: round(p50 * 1000, 1), p99: round(p99 * 1000, 1) };
 }
 
 /** The IPFS Cluster peer's rate: pins it accepted (POSTs without error) over the time until its state listed them. */

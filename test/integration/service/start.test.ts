@@ -65,6 +65,8 @@ describe('pinstate start', () => {
     });
     expect(metricValue(text, 'pinstate_writer_messages_total', 'outcome="applied"')).toBeGreaterThanOrEqual(1);
     expect(metricValue(text, 'pinstate_writer_apply_seconds_count')).toBeGreaterThanOrEqual(1);
+    // Every fetched batch has an age: the writer saw at least the batch it applied.
+    expect(metricValue(text, 'pinstate_writer_fetch_age_seconds_count')).toBeGreaterThanOrEqual(1);
     expect(metricValue(text, 'pinstate_producer_sent_total')).toBeGreaterThanOrEqual(1);
     expect(metricValue(text, 'pinstate_cql_connected_hosts')).toBeGreaterThanOrEqual(1);
     expect(metricValue(text, 'pinstate_kafka_connected')).toBe(1);

@@ -40,6 +40,17 @@ describe('writer batch breakdown', () => {
     expect(JSON.parse(formatJson(s, 'x.ndjson'))).toMatchObject({ writer_batches: { latency: { apply_ms: 114.1 } } });
   });
 
+  it('adds the fetch age p50 / p99 from the histogram buckets when the log has them', () => {
+    // 100 batches: 50 fetched within 10 ms, 49 more within 250 ms, the last within 1 s.
+    const age = { sum: 5, count: 100, buckets: [['0.01', 50], ['0.25', 99], ['1', 100], ['+Inf', 100]] };
+    const s = summarize(log({ ...metrics(100, 300, 1, 0.5, 0.2), pinstate_writer_fetch_age_seconds: age }));
+    // p50: rank 50 falls at the top of the 10 ms bucket; p99: rank 99 at the top of the 250 ms one.
+    expect(s.writer_batches.latency?.fetch_age_ms).toEqual({ p50: 10, p99: 250 });
+    expect(formatTable(s, 'x.ndjson')).toContain('(100 batches); fetched at age p50 10.0 / p99 250.0 ms');
+    // Older logs have no such histogram: no field, and the table line ends at the batches.
+    expect(summarize(log(metrics(10, 270, 1.141, 0.316, 0.283))).writer_batches.latency).not.toHaveProperty('fetch_age_ms');
+  });
+
   it('is null for a phase without writer metrics or without batches, not zero', () => {
     expect(summarize(log(undefined)).writer_batches.latency).toBeNull();
     expect(summarize(log({})).writer_batches.latency).toBeNull();
