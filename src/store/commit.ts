@@ -285,7 +285,11 @@ export class Committer {
         }
       }
     };
-    await Promise.all(lanes.map(writeLane));
+    // Every lane settles before the commit returns or throws: the caller may retry at once, and a
+    // retry must not read pin_stats while a batch of this attempt can still land.
+    const settled = await Promise.allSettled(lanes.map(writeLane));
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed !== undefined) throw failed.reason;
   }
 
   /** One shard's plans in chunks whose core rows fit `budget` (a CID larger than that goes alone). */
