@@ -124,7 +124,7 @@ export function formatScale(r: ScaleResult): string {
     const gc = s.gc === undefined ? '' : `   ${`${s.gc.live_after_mc_min_mb}–${s.gc.live_after_mc_max_mb}`.padStart(26)}   ${`≤ ${s.gc.used_before_mc_max_mb}`.padStart(27)}`;
     lines.push(`${`${s.from.toLocaleString('en-US')}–${s.to.toLocaleString('en-US')}`.padEnd(22)} ${String(s.pinsPerSecond).padStart(7)}   ${String(s.cpuUsPerPin).padStart(13)}   ${String(s.peakRssMb).padStart(18)}${withGc ? gc.padEnd(59) : ''}`);
   }
-  lines.push('', `last step vs first: ${r.lastVsFirst} (target: within 15%, i.e. >= 0.85)`);
+  lines.push('', `last step vs first: ${r.lastVsFirst}, vs the fastest step: ${r.lastVsPeak} (target: within 15%, i.e. >= 0.85)`);
   const x = r.reads;
   lines.push(`reads over ${x.pins.toLocaleString('en-US')} pins: list ${x.listPinsPerSecond} pins/s (RSS +${x.listRssGrowthMb} MB), get p99 ${x.getP99Ms} ms, export ${x.exportPinsPerSecond ?? '-'} pins/s (peak RSS ${x.exportPeakRssMb ?? '-'} MB)`);
   lines.push('', `largest partitions (${r.partitions.source}):`);

@@ -43,6 +43,8 @@ describe('summarizeScale', () => {
       [1_000_000, 1_100_000, 2302, 266, 398],
     ]);
     expect(r.lastVsFirst).toBe(0.989);
+    // 2,302 / 2,370: the fastest step was the second.
+    expect(r.lastVsPeak).toBe(0.971);
     expect(r.reads).toMatchObject({ pins: 1_100_000, listPinsPerSecond: 33_604, getP99Ms: 3.444, exportPinsPerSecond: 28_235 });
     expect(r.partitions.tables.find((t) => t.table === 'peer_buckets')).toMatchObject({ partitions: 32, maxBytes: 454_826 });
   });
