@@ -49,6 +49,18 @@ describe('summarizeScale', () => {
     expect(r.partitions.tables.find((t) => t.table === 'peer_buckets')).toMatchObject({ partitions: 32, maxBytes: 454_826 });
   });
 
+  it('recomputes the kept 10^7-pin scale run as docs/benchmarks.md quotes it', () => {
+    const file = join(packageRoot(), 'docs/bench-runs/2026-12-06-scale-10000000.ndjson');
+    const r = summarizeScale(readRunLog(file), file);
+    expect(r.steps).toHaveLength(11);
+    expect(r.steps.at(-1)).toMatchObject({ from: 9_000_000, to: 10_000_000, pinsPerSecond: 1757, cpuUsPerPin: 316, peakRssMb: 388 });
+    expect(r.steps.map((s) => s.pinsPerSecond)).toEqual([1025, 1679, 2018, 2139, 1848, 2045, 2027, 1818, 1696, 1670, 1757]);
+    expect([r.lastVsFirst, r.lastVsPeak]).toEqual([1.714, 0.821]);
+    expect(r.reads).toMatchObject({ pins: 10_000_000, listPinsPerSecond: 30_403, getP99Ms: 12.424, exportPinsPerSecond: 24_057, exportPeakRssMb: 371 });
+    expect(r.partitions.source).toBe('nodetool');
+    expect(r.partitions.tables.find((t) => t.table === 'pins_by_peer')).toMatchObject({ partitions: 1_045_499, maxBytes: 2759, maxCells: 124 });
+  });
+
   it("a step's rate is its pins over the drain from the writer's running line to its last commit", () => {
     const step = scaleStepOf({ from: 100, to: 1100, running_ms: 500, caught_up_ms: 2500, cpuUsPerPin: 200, peakRssMb: 99, gc: { mark_compacts: 1 } });
     expect(step).toMatchObject({ from: 100, to: 1100, pinsPerSecond: 500, cpuUsPerPin: 200, peakRssMb: 99, gc: { mark_compacts: 1 } });
