@@ -13,6 +13,8 @@ export function createRegistry(options: { defaultMetrics?: boolean } = {}): Regi
 }
 
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+/** A fetched op's age: milliseconds when the writer keeps up, up to an hour when it is behind. */
+const AGE_BUCKETS = [...LATENCY_BUCKETS, 30, 60, 300, 900, 3600];
 
 export interface WriterMetrics {
   readonly messages: Counter<'topic' | 'outcome'>;
@@ -38,7 +40,7 @@ export function writerMetrics(registry: Registry): WriterMetrics {
     applySeconds: get('pinstate_writer_apply_seconds', () => new Histogram({ name: 'pinstate_writer_apply_seconds', help: 'Time to apply one batch to the database (dedup, reads, writes).', buckets: LATENCY_BUCKETS, registers: [registry] })),
     publishSeconds: get('pinstate_writer_publish_seconds', () => new Histogram({ name: 'pinstate_writer_publish_seconds', help: 'Time to publish one batch of events, placement changes and dead letters.', buckets: LATENCY_BUCKETS, registers: [registry] })),
     commitSeconds: get('pinstate_writer_commit_seconds', () => new Histogram({ name: 'pinstate_writer_commit_seconds', help: 'Time to commit consumer offsets after a batch.', buckets: LATENCY_BUCKETS, registers: [registry] })),
-    fetchAgeSeconds: get('pinstate_writer_fetch_age_seconds', () => new Histogram({ name: 'pinstate_writer_fetch_age_seconds', help: "Age of each fetched batch's oldest message when the writer received it (now - the record's timestamp; 0 if the producer's clock is ahead).", buckets: LATENCY_BUCKETS, registers: [registry] })),
+    fetchAgeSeconds: get('pinstate_writer_fetch_age_seconds', () => new Histogram({ name: 'pinstate_writer_fetch_age_seconds', help: "Age of each fetched batch's oldest message when the writer received it (now - the record's timestamp; 0 if the producer's clock is ahead).", buckets: AGE_BUCKETS, registers: [registry] })),
     retries: get('pinstate_writer_retries_total', () => new Counter({ name: 'pinstate_writer_retries_total', help: 'Batches retried after a transient failure, by kind (database, kafka).', labelNames: ['kind'] as const, registers: [registry] })),
     lag: get('pinstate_writer_lag_messages', () => new Gauge({ name: 'pinstate_writer_lag_messages', help: 'Consumer lag per partition at the last fetched batch (high watermark - 1 - last offset).', labelNames: ['topic', 'partition'] as const, registers: [registry] })),
     state: get('pinstate_writer_state', () => new Gauge({ name: 'pinstate_writer_state', help: 'Writer lifecycle state: 1 for the current state, 0 for the others.', labelNames: ['state'] as const, registers: [registry] })),
