@@ -18,7 +18,8 @@ function unescape(value: string): string {
   return value.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c));
 }
 
-function parseValue(text: string): number {
+/** A sample value or bucket bound as Prometheus writes it (`+Inf`, `-Inf`, a number). */
+export function parseValue(text: string): number {
   if (text === '+Inf') return Number.POSITIVE_INFINITY;
   if (text === '-Inf') return Number.NEGATIVE_INFINITY;
   return Number(text);

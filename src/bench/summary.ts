@@ -2,7 +2,7 @@
  * The benchmark's figures, computed from the run log's lines only: the run prints exactly what
  * anyone can recompute from its .ndjson file (`pinstate bench --summarize <file>`). Pure.
  */
-import { quantile } from '../prom-text.js';
+import { parseValue, quantile } from '../prom-text.js';
 import type { LogLine } from './run-log.js';
 
 /** Nearest-rank percentile of unsorted values (NaN for none). */
@@ -134,7 +134,7 @@ export function batchBreakdown(line: Fields): BatchBreakdown | null {
 function ageQuantiles(h: unknown): { p50: number; p99: number } | null {
   const buckets = (h as { buckets?: unknown } | undefined)?.buckets;
   if (!Array.isArray(buckets)) return null;
-  const cumulative = (buckets as Array<[string, number]>).map(([le, count]) => ({ le: le === '+Inf' ? Number.POSITIVE_INFINITY : Number(le), count }));
+  const cumulative = (buckets as Array<[string, number]>).map(([le, count]) => ({ le: parseValue(le), count }));
   const p50 = quantile(0.5, cumulative);
   const p99 = quantile(0.99, cumulative);
   return p50 === undefined || p99 === undefined ? null : { p50: round(p50 * 1000, 1), p99: round(p99 * 1000, 1) };
