@@ -14,7 +14,7 @@ import { BucketBits } from '../store/bucket-bits.js';
 import { writeGrouped } from '../store/bulk.js';
 import { planCid } from '../store/plan.js';
 import { addCounts, emptyCounts, type StatsCounts } from '../store/records.js';
-import { cidStateFromRows } from '../store/rows.js';
+import { cidStateFromRow } from '../store/rows.js';
 import type { CqlSession, Statement } from '../store/session.js';
 import { estimateBytes, statementsForPlan, statsStatement, type WriteContext } from '../store/writes.js';
 import { partitionOfPin, pinIntents, pinStoreOps, type BenchPin } from './workload.js';
@@ -84,7 +84,7 @@ export function* writeUnits(config: PinstateConfig, seed: string, pins: Iterable
     counts.pins++;
     const partition = partitionOfPin(pin, partitions);
     const ops = pinStoreOps(pinIntents(seed, pin, baseTs + pin.index), (k) => ({ topic: config.kafka.topics.intents, partition, offset: String(pin.index * 2 + k) }));
-    const plan = planCid(cidStateFromRows(parseCid(pin.cid), undefined, undefined), ops);
+    const plan = planCid(cidStateFromRow(parseCid(pin.cid), undefined), ops);
     const { core, derived } = statementsForPlan(plan, ctx);
     const size = core.reduce((n, st) => n + estimateBytes(st), 0);
     const shard = statsShardOf(pin.mhPrefix, config.scylla.statsShards);
@@ -106,13 +106,16 @@ export function* writeUnits(config: PinstateConfig, seed: string, pins: Iterable
   for (const [shard, o] of [...open]) yield close(shard, o);
 }
 
+const CID_ROW_QUERIES = new Set<string>([CQL.upsertPin, CQL.deletePinColumns, CQL.insertPinMarker, CQL.upsertPlacement, CQL.clearPlacement]);
+
 /** The partition a statement writes (for the `partition` shape): its routing key, else its first key column. */
 function partitionOf(s: Statement): string {
   if (s.routingKey) return `${s.query.length}:${s.routingKey.toString('hex')}`;
-  const key = s.query === CQL.deletePinRow || s.query === CQL.deletePlacement ? s.params[1] : s.params[0];
+  // Every pins_by_cid statement (pin and placement cells) ends with its cid_bin key.
+  const cidTable = CID_ROW_QUERIES.has(s.query);
+  const key = cidTable ? s.params.at(-1) : s.params[0];
   const text = Buffer.isBuffer(key) ? key.toString('hex') : String(key);
-  // pins_by_cid, placements_by_cid and pin_events share the cid_bin key: one mutation per CID.
-  const cidTable = s.query === CQL.upsertPin || s.query === CQL.upsertPlacement || s.query === CQL.deletePinRow || s.query === CQL.deletePlacement || s.query === CQL.insertPinMarker;
+  // A CID's pin and placement cells are one pins_by_cid row: one mutation per CID.
   return cidTable ? `cid:${text}` : `${s.query.length}:${text}`;
 }
 

@@ -14,7 +14,7 @@ import type { Logger } from '../log.js';
 import { CQL } from './cql.js';
 import { planCid, type CidPlan } from './plan.js';
 import { addCounts, cidOfOp, emptyCounts, eventKindOf, type OpResult, type StatsCounts, type StoreOp } from './records.js';
-import { cidStateFromRows, fromLong, sourceText } from './rows.js';
+import { cidStateFromRow, fromLong, sourceText } from './rows.js';
 import type { CqlRow, CqlSession, Statement } from './session.js';
 import { packLanes, type Lane } from './batch-pack.js';
 import { BucketBits } from './bucket-bits.js';
@@ -194,7 +194,7 @@ export class Committer {
       const rows = first ? prefetched : await this.readCore(entries.map((e) => e.cid), limit);
       const plans = entries.map(({ cid, idx }) => {
         const hex = Buffer.from(cid.bytes).toString('hex');
-        return planCid(cidStateFromRows(cid, rows.pins.get(hex), rows.placements.get(hex)), idx.map((i) => ops[i]!));
+        return planCid(cidStateFromRow(cid, rows.get(hex)), idx.map((i) => ops[i]!));
       });
       for (const plan of plans) for (const r of plan.results) results[indexOf.get(r.op)!] = r;
       await this.writePlans(plans, limit, digestOf, beforeSend);
@@ -210,14 +210,12 @@ export class Committer {
     };
   }
 
-  /** The pin and placement rows of `cids`, keyed by hex cid_bin (missing rows are absent). */
-  private async readCore(cids: readonly ParsedCid[], limit: ReturnType<typeof pLimit>): Promise<{ pins: Map<string, CqlRow>; placements: Map<string, CqlRow> }> {
-    if (cids.length === 0) return { pins: new Map(), placements: new Map() };
-    const { session } = this.ctx;
+  /** The pins_by_cid rows (pin and placement) of `cids`, keyed by hex cid_bin (missing rows are absent). */
+  private async readCore(cids: readonly ParsedCid[], limit: ReturnType<typeof pLimit>): Promise<Map<string, CqlRow>> {
+    if (cids.length === 0) return new Map();
     const keys = cids.map((c) => Buffer.from(c.bytes));
     const hexOf = (row: CqlRow): string => (row['cid_bin'] as Buffer).toString('hex');
-    const [pins, placements] = await Promise.all([readByKeys(session, CQL.selectPinsIn, keys, hexOf, limit), readByKeys(session, CQL.selectPlacementsIn, keys, hexOf, limit)]);
-    return { pins, placements };
+    return readByKeys(this.ctx.session, CQL.selectCoresIn, keys, hexOf, limit);
   }
 
   private async loadStats(shard: number): Promise<ShardStats> {

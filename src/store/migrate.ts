@@ -13,6 +13,21 @@ import type { Logger } from '../log.js';
 import { silentLogger } from '../log.js';
 import { scyllaDir } from '../paths.js';
 import { openSession, type CqlSession } from './session.js';
+import { copyPlacements } from './migrations/placement-copy.js';
+
+/**
+ * Data steps: code that runs after a migration's statements and before it is recorded, for what
+ * CQL alone cannot do (copying rows). Each must be idempotent, as an interrupted apply repeats it.
+ */
+const DATA_STEPS: Readonly<Record<number, (session: CqlSession, logger: Logger) => Promise<unknown>>> = {
+  4: (session, logger) => copyPlacements(session, logger),
+};
+
+/** `ALTER TABLE t ADD c type`: the table and column it adds (null for any other statement). Pure. */
+export function addedColumn(statement: string): { table: string; column: string } | null {
+  const m = /^ALTER\s+TABLE\s+([a-z][a-z0-9_]*)\s+ADD\s+([a-z][a-z0-9_]*)\s/i.exec(statement);
+  return m ? { table: m[1]!.toLowerCase(), column: m[2]!.toLowerCase() } : null;
+}
 
 export interface Migration {
   readonly version: number;
@@ -133,7 +148,14 @@ export async function applySchema(options: ApplyOptions): Promise<SchemaReport> 
         continue;
       }
       logger.info({ migration: m.name }, 'applying migration');
-      for (const statement of m.statements) await session.executeDdl(statement);
+      for (const statement of m.statements) {
+        // ALTER TABLE ... ADD has no IF NOT EXISTS on every backend: a column an interrupted apply
+        // already added is skipped here instead.
+        const added = addedColumn(statement);
+        if (added && (await columnExists(session, keyspace, added.table, added.column))) continue;
+        await session.executeDdl(statement);
+      }
+      await DATA_STEPS[m.version]?.(session, logger);
       await session.execute('INSERT INTO schema_version (component, version, name, checksum, applied_at) VALUES (?, ?, ?, ?, ?)', [
         'pinstate',
         m.version,
@@ -151,6 +173,11 @@ export async function applySchema(options: ApplyOptions): Promise<SchemaReport> 
   } finally {
     await session.shutdown();
   }
+}
+
+async function columnExists(session: CqlSession, keyspace: string, table: string, column: string): Promise<boolean> {
+  const rows = (await session.execute('SELECT column_name FROM system_schema.columns WHERE keyspace_name = ? AND table_name = ? AND column_name = ?', [keyspace, table, column])).rows;
+  return rows.length > 0;
 }
 
 /** Records partition-shaping settings on first apply; later, a config that disagrees is an error. */

@@ -4,9 +4,9 @@ import type { PlacementState } from '../domain/placement-state.js';
 import { NotFoundError } from '../errors.js';
 import { CQL } from './cql.js';
 import { addCounts, emptyCounts, type PinRecord, type PlacementRecord, type StatsCounts } from './records.js';
-import { fromLong, placementFromRow, storedPinFromRows } from './rows.js';
-import { compareToken, mergeConcurrent, scanPartition, scanRangePages, splitRing, type LongBits, type TokenRange } from './scan.js';
-import type { CqlRow, CqlSession } from './session.js';
+import { fromLong, placementFromRow, storedPinFromRow } from './rows.js';
+import { mergeConcurrent, scanPartition, scanRangePages, splitRing, type TokenRange } from './scan.js';
+import type { CqlSession } from './session.js';
 
 /** A pin with its placement, as reads return it. */
 export interface StoredPin extends PinRecord {
@@ -51,8 +51,7 @@ export class Reader {
   async get(cid: string): Promise<StoredPin> {
     const parsed = parseCid(cid);
     const key = keyOf(parsed.bytes);
-    const [pinRow, placementRow] = await Promise.all([this.session.execute(CQL.readPin, [key]), this.session.execute(CQL.readPlacement, [key])]);
-    const pin = storedPinFromRows(pinRow.rows[0], placementRow.rows[0]);
+    const pin = storedPinFromRow((await this.session.execute(CQL.readPin, [key])).rows[0]);
     if (!pin) throw new NotFoundError(parsed.text);
     return pin;
   }
@@ -68,9 +67,8 @@ export class Reader {
   }
 
   /**
-   * The whole pinset with placements, by parallel token-range scans. pins_by_cid and
-   * placements_by_cid share their partition key, so each range of both comes back in the same
-   * (token, key) order and is merge-joined without holding more than a page of each.
+   * The whole pinset with placements, by parallel token-range scans of pins_by_cid (a CID's
+   * placement is in its pin's row, so nothing is joined).
    */
   async *list(options: ListOptions = {}): AsyncGenerator<StoredPin> {
     for await (const page of this.listPages(options)) yield* page;
@@ -89,50 +87,15 @@ export class Reader {
     );
   }
 
-  /** One token range of pins_by_cid merge-joined with the same range of placements_by_cid. */
+  /** The live pins of one token range, a page at a time (delete markers have no pin_type and are skipped). */
   private async *listRange(range: TokenRange, pageSize: number): AsyncGenerator<StoredPin[]> {
-    const placementPages = scanRangePages(this.session, CQL.listPlacementsTok, range, pageSize);
-    let buffered: readonly CqlRow[] = [];
-    let at = 0;
-    let exhausted = false;
-    /** The next placement row not yet passed, reading a page only when the buffer is used up. */
-    const refill = async (): Promise<CqlRow | undefined> => {
-      while (at >= buffered.length && !exhausted) {
-        const n = await placementPages.next();
-        if (n.done) exhausted = true;
-        else [buffered, at] = [n.value, 0];
+    for await (const rows of scanRangePages(this.session, CQL.listPinsTok, range, pageSize)) {
+      const out: StoredPin[] = [];
+      for (const row of rows) {
+        const pin = storedPinFromRow(row);
+        if (pin) out.push(pin);
       }
-      return buffered[at];
-    };
-    try {
-      for await (const rows of scanRangePages(this.session, CQL.listPinsTok, range, pageSize)) {
-        const out: StoredPin[] = [];
-        for (const row of rows) {
-          // Delete markers have no pin_type: skipped before any placement row is looked at, as
-          // their placement (if one was left behind) is passed over by the next live pin's search.
-          if (row['pin_type'] === null || row['pin_type'] === undefined) continue;
-          const tok = row['tok'] as LongBits;
-          const key = row['cid_bin'] as Buffer;
-          let placementRow: CqlRow | undefined;
-          for (;;) {
-            const p = at < buffered.length ? buffered[at] : await refill();
-            if (p === undefined) break;
-            // Both tables are read in (token, key) order; equal tokens are ordered by key bytes.
-            const order = compareToken(p['tok'] as LongBits, tok) || Buffer.compare(p['cid_bin'] as Buffer, key);
-            if (order > 0) break;
-            at++;
-            if (order === 0) {
-              placementRow = p;
-              break;
-            }
-          }
-          const pin = storedPinFromRows(row, placementRow);
-          if (pin) out.push(pin);
-        }
-        if (out.length > 0) yield out;
-      }
-    } finally {
-      await placementPages.return(undefined);
+      if (out.length > 0) yield out;
     }
   }
 

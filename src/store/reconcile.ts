@@ -4,6 +4,7 @@
  * rebalance timeout) can still finish a stale write, and this is how an operator proves or
  * repairs the figures. Run it with the writers stopped; it reports the drift it found.
  */
+import { cidFromBytes } from '../domain/cid.js';
 import { CQL } from './cql.js';
 import { addCounts, emptyCounts, type StatsCounts } from './records.js';
 import { fromLong } from './rows.js';
@@ -21,8 +22,11 @@ export interface ReconcileReport {
   readonly driftedShards: number[];
 }
 
-const SCAN_PINS = 'SELECT token(cid_bin) AS tok, cid_bin, mh_prefix, pin_type FROM pins_by_cid WHERE token(cid_bin) >= ? AND token(cid_bin) <= ?';
-const SCAN_PLACEMENTS = 'SELECT token(cid_bin) AS tok, cid_bin, mh_prefix, actual FROM placements_by_cid WHERE token(cid_bin) >= ? AND token(cid_bin) <= ?';
+/**
+ * A CID's pin and its placement's states are in one pins_by_cid row (scylla/004). The shard comes
+ * from the CID itself: mh_prefix is a pin cell, absent once a placed pin is deleted.
+ */
+const SCAN_CORE = 'SELECT cid_bin, pin_type, placement_actual FROM pins_by_cid WHERE token(cid_bin) >= ? AND token(cid_bin) <= ?';
 
 export async function reconcileStats(session: CqlSession, statsShards: number, options: { apply: boolean; pageSize?: number }): Promise<ReconcileReport> {
   const perShard = new Map<number, StatsCounts>();
@@ -33,12 +37,10 @@ export async function reconcileStats(session: CqlSession, statsShards: number, o
   };
   const pageSize = options.pageSize ?? 5000;
   const ranges = splitRing(64);
-  for await (const row of mergeConcurrent(ranges.map((r) => () => scanRange(session, SCAN_PINS, r, pageSize)), 8)) {
-    if (row['pin_type'] !== null && row['pin_type'] !== undefined) at(statsShardOf(row['mh_prefix'] as number, statsShards)).pins += 1;
-  }
-  for await (const row of mergeConcurrent(ranges.map((r) => () => scanRange(session, SCAN_PLACEMENTS, r, pageSize)), 8)) {
-    const c = at(statsShardOf(row['mh_prefix'] as number, statsShards));
-    for (const state of Object.values((row['actual'] as Record<string, string> | null) ?? {})) c.placements[state] = (c.placements[state] ?? 0) + 1;
+  for await (const row of mergeConcurrent(ranges.map((r) => () => scanRange(session, SCAN_CORE, r, pageSize)), 8)) {
+    const c = at(statsShardOf(cidFromBytes(row['cid_bin'] as Uint8Array).mhPrefix, statsShards));
+    if (row['pin_type'] !== null && row['pin_type'] !== undefined) c.pins += 1;
+    for (const state of Object.values((row['placement_actual'] as Record<string, string> | null) ?? {})) c.placements[state] = (c.placements[state] ?? 0) + 1;
   }
 
   const recorded = emptyCounts();

@@ -1,5 +1,5 @@
 /**
- * The store's in-memory view of one CID's core rows (pins_by_cid + placements_by_cid), and the
+ * The store's in-memory view of one CID's core row (its pins_by_cid row: pin and placement), and the
  * ops applied to it. Derived tables (pins_by_peer, pin_ttl_queue, pin_events, op_dedup,
  * pin_stats) are computed from changes to these.
  */

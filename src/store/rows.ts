@@ -63,30 +63,34 @@ export function pinFromRow(row: CqlRow | undefined): PinRecord | null {
   return { spec: specFromRow(row, pinType), createdAt: ms(row['created_at']) ?? 0, updatedAt: ms(row['updated_at']) ?? 0, lastOpId: (row['last_op_id'] as string | null) ?? '' };
 }
 
-/** A live pin with its placement as reads return it, built as one object (null for a missing pin or a delete marker). */
-export function storedPinFromRows(pinRow: CqlRow | undefined, placementRow: CqlRow | undefined): (PinRecord & { readonly placement: PlacementRecord | null }) | null {
-  const pinType = pinTypeOf(pinRow);
-  if (pinRow === undefined || pinType === null) return null;
+/**
+ * A live pin with its placement as reads return it, built as one object from its pins_by_cid row
+ * (null for a missing pin or a delete marker).
+ */
+export function storedPinFromRow(row: CqlRow | undefined): (PinRecord & { readonly placement: PlacementRecord | null }) | null {
+  const pinType = pinTypeOf(row);
+  if (row === undefined || pinType === null) return null;
   return {
-    spec: specFromRow(pinRow, pinType),
-    createdAt: ms(pinRow['created_at']) ?? 0,
-    updatedAt: ms(pinRow['updated_at']) ?? 0,
-    lastOpId: (pinRow['last_op_id'] as string | null) ?? '',
-    placement: placementFromRow(placementRow),
+    spec: specFromRow(row, pinType),
+    createdAt: ms(row['created_at']) ?? 0,
+    updatedAt: ms(row['updated_at']) ?? 0,
+    lastOpId: (row['last_op_id'] as string | null) ?? '',
+    placement: placementFromRow(row),
   };
 }
 
+/** The placement columns of a pins_by_cid row (null when it has none, or only empty ones). */
 export function placementFromRow(row: CqlRow | undefined): PlacementRecord | null {
   if (row === undefined) return null;
-  const desired = sortedSet(row['desired']);
-  const actual = entries<PlacementState>(row['actual']);
+  const desired = sortedSet(row['placement_desired']);
+  const actual = entries<PlacementState>(row['placement_actual']);
   if (desired.length === 0 && isEmpty(actual)) return null;
   return {
     desired,
     actual,
-    errors: entries<string>(row['errors']),
-    updatedAt: ms(row['updated_at']) ?? 0,
-    lastOpId: (row['last_op_id'] as string | null) ?? '',
+    errors: entries<string>(row['placement_errors']),
+    updatedAt: ms(row['placement_updated_at']) ?? 0,
+    lastOpId: (row['placement_last_op_id'] as string | null) ?? '',
   };
 }
 
@@ -96,15 +100,15 @@ function isEmpty(record: Readonly<Record<string, unknown>>): boolean {
   return true;
 }
 
-/** Builds the planner's view of a CID from its two core rows (either may be missing). */
-export function cidStateFromRows(cid: { text: string; bytes: Uint8Array; mhPrefix: number }, pinRow: CqlRow | undefined, placementRow: CqlRow | undefined): CidState {
+/** Builds the planner's view of a CID from its pins_by_cid row (missing for a CID never seen). */
+export function cidStateFromRow(cid: { text: string; bytes: Uint8Array; mhPrefix: number }, row: CqlRow | undefined): CidState {
   return {
     cid: cid.text,
     cidBytes: cid.bytes,
     mhPrefix: cid.mhPrefix,
-    pin: pinFromRow(pinRow),
-    placement: placementFromRow(placementRow),
-    clock: Math.max(fromLong(pinRow?.['write_ts']), fromLong(placementRow?.['write_ts'])),
+    pin: pinFromRow(row),
+    placement: placementFromRow(row),
+    clock: Math.max(fromLong(row?.['write_ts']), fromLong(row?.['placement_write_ts'])),
   };
 }
 

@@ -27,22 +27,6 @@ export function splitRing(parts: number): TokenRange[] {
   return out;
 }
 
-/** The driver's view of a bigint cell (cassandra-driver's Long): two 32-bit halves. */
-export interface LongBits {
-  /** Upper 32 bits, signed. */
-  readonly high: number;
-  /** Lower 32 bits (the driver keeps them as a signed int32; compared unsigned). */
-  readonly low: number;
-}
-
-/**
- * Orders two signed 64-bit tokens (−, 0, +). Long#compare subtracts, which allocates two Longs
- * per call; list() compares once per row of each table, so this reads the halves instead. Pure.
- */
-export function compareToken(a: LongBits, b: LongBits): number {
-  return a.high !== b.high ? (a.high < b.high ? -1 : 1) : a.low === b.low ? 0 : a.low >>> 0 < b.low >>> 0 ? -1 : 1;
-}
-
 /** All rows of one range query, page by page. */
 export async function* scanRange(session: CqlSession, query: string, range: TokenRange, fetchSize: number): AsyncGenerator<CqlRow> {
   for await (const page of scanRangePages(session, query, range, fetchSize)) yield* page;

@@ -141,8 +141,12 @@ export function statementsForPlan(plan: CidPlan, ctx: WriteContext, digestOf: (o
   const { initial, final } = plan;
   const cidBin = Buffer.from(initial.cidBytes);
 
-  if (plan.pinTs !== null) {
-    const ts = plan.pinTs;
+  // Pin and placement cells of the CID's row are written apart, each set only by its own statements
+  // at the timestamp of the last op that changed it, and nothing deletes the whole row: the row's
+  // final cells are then a function of the ops alone, whatever batches they were applied in.
+  const pinTs = plan.pinTs;
+  const placementTs = plan.placementTs;
+  if (pinTs !== null) {
     const pin = final.pin;
     if (pin) {
       const s = pin.spec;
@@ -151,7 +155,7 @@ export function statementsForPlan(plan: CidPlan, ctx: WriteContext, digestOf: (o
       core.push({
         query: CQL.upsertPin,
         params: [
-          cidBin,
+          toLong(pinTs),
           initial.mhPrefix,
           s.owner,
           s.pinType,
@@ -170,31 +174,28 @@ export function statementsForPlan(plan: CidPlan, ctx: WriteContext, digestOf: (o
           new Date(pin.createdAt),
           new Date(pin.updatedAt),
           pin.lastOpId,
-          toLong(ts),
+          toLong(pinTs),
           nullable(null, rowMayExist && !initial.pin),
-          toLong(ts),
+          cidBin,
         ],
       });
     } else {
-      const op = plan.pinOp;
-      core.push({ query: CQL.deletePinRow, params: [toLong(ts - 1), cidBin] });
-      core.push({
-        query: CQL.insertPinMarker,
-        params: [cidBin, initial.mhPrefix, op?.opId ?? '', toLong(ts), new Date(op?.ts ?? 0), new Date(op?.ts ?? 0), ctx.dedupTtlSec, toLong(ts)],
-      });
+      // Only the pin's own cells go: a placement (peers still unpinning) stays.
+      core.push({ query: CQL.deletePinColumns, params: [toLong(pinTs), cidBin] });
+      core.push(markerStatement(cidBin, plan.pinOp, pinTs, ctx.dedupTtlSec));
     }
   }
 
-  if (plan.placementTs !== null) {
-    const ts = plan.placementTs;
+  if (placementTs !== null) {
     const p = final.placement;
     if (p) {
       core.push({
         query: CQL.upsertPlacement,
-        params: [cidBin, initial.mhPrefix, p.desired, p.actual, p.errors, new Date(p.updatedAt), p.lastOpId, toLong(ts), toLong(ts)],
+        params: [toLong(placementTs), p.desired, p.actual, p.errors, new Date(p.updatedAt), p.lastOpId, toLong(placementTs), cidBin],
       });
     } else {
-      core.push({ query: CQL.deletePlacement, params: [toLong(ts), cidBin] });
+      // The placement's cells are cleared; its clock is kept for dedup_ttl, as a delete marker's is.
+      core.push({ query: CQL.clearPlacement, params: [ctx.dedupTtlSec, toLong(placementTs), toLong(placementTs), cidBin] });
     }
   }
 
@@ -236,6 +237,12 @@ export function statementsForPlan(plan: CidPlan, ctx: WriteContext, digestOf: (o
     derived.push(tw.present ? { routingKey, query: CQL.insertTtl, params: [...key, toLong(tw.ts)] } : { routingKey, query: CQL.deleteTtl, params: [toLong(tw.ts), ...key] });
   }
   return { core, derived };
+}
+
+/** The cells a deleted pin leaves for scylladb.dedup_ttl: its clock, and the op that deleted it. */
+function markerStatement(cidBin: Buffer, op: StoreOp | null, ts: number, ttlSec: number): Statement {
+  const at = new Date(op?.ts ?? 0);
+  return { query: CQL.insertPinMarker, params: [ttlSec, toLong(ts), op?.opId ?? '', toLong(ts), at, at, cidBin] };
 }
 
 export function statsStatement(shard: number, counts: StatsCounts, ts: number, nowMs: number): Statement {

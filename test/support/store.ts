@@ -63,7 +63,7 @@ export async function dropKeyspace(config: PinstateConfig, keyspace: string): Pr
   }
 }
 
-export const DUMP_TABLES = ['pins_by_cid', 'placements_by_cid', 'pins_by_peer', 'peer_buckets', 'pin_ttl_queue', 'op_dedup', 'pin_stats', 'pin_events'] as const;
+export const DUMP_TABLES = ['pins_by_cid', 'pins_by_peer', 'peer_buckets', 'pin_ttl_queue', 'op_dedup', 'pin_stats', 'pin_events'] as const;
 
 /**
  * Every row of the store's tables with each cell's write time, as sorted JSON lines: two dumps

@@ -48,7 +48,7 @@ function once(m: { writes: Writes; plan: Plan; rows: Rows }): number {
   for (const ops of work) {
     for (const op of ops) sink += m.writes.digestOfBody(op.body).length;
     const cid = parseCid(ops[0]!.body.kind === 'UpsertPin' ? ops[0]!.body.spec.cid : '');
-    const plan = m.plan.planCid(m.rows.cidStateFromRows(cid, undefined, undefined), ops);
+    const plan = m.plan.planCid(m.rows.cidStateFromRow(cid, undefined), ops);
     const { core, derived } = m.writes.statementsForPlan(plan, ctx);
     for (const s of core) sink += m.writes.estimateBytes(s);
     for (const s of derived) sink += m.writes.estimateBytes(s);

@@ -14,7 +14,7 @@ import { dropKeyspace, dumpKeyspace, freshStore, type TestKeyspace } from '../..
 import { fixtureCopy, tempDir } from './helpers.js';
 
 const PINS = 1500;
-const STATE_TABLES = ['pins_by_cid', 'placements_by_cid', 'pins_by_peer', 'pin_ttl_queue', 'pin_stats'] as const;
+const STATE_TABLES = ['pins_by_cid', 'pins_by_peer', 'pin_ttl_queue', 'pin_stats'] as const;
 
 let p: TestPipeline;
 let reference: TestKeyspace;

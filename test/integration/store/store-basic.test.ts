@@ -155,6 +155,21 @@ describe('writes and reads', () => {
     expect((await store.get(cid)).spec.name).toBe('third');
   });
 
+  it('a placement set after its placement was cleared applies, even with a producer clock behind the clear', async () => {
+    const { store } = ks;
+    const cid = cidV1('clock-clear');
+    const [p1, p2] = [peerId(31), peerId(32)];
+    await store.upsertPin(opId(), { cid }, { ts: 1_000_000_000_000 });
+    await store.setDesiredPlacement(opId(), cid, [p1], { ts: 2_000_000_000_000 });
+    // p1 never started: leaving the desired set empties the placement (its cells are cleared).
+    await store.setDesiredPlacement(opId(), cid, [], { ts: 3_000_000_000_000 });
+    expect(await store.getPlacement(cid)).toBeNull();
+    // The pin's clock is still 10^15 µs; the clear's (3·10^15) must order this op after it.
+    expect((await store.setDesiredPlacement(opId(), cid, [p2], { ts: 2_500_000_000_000 })).outcome).toBe('applied');
+    expect((await store.getPlacement(cid))?.desired).toEqual([p2]);
+    expect((await store.get(cid)).placement?.actual).toEqual({ [p2]: 'pin_queued' });
+  });
+
   it('re-pinning with another type or recursive → direct is rejected', async () => {
     const { store } = ks;
     const cid = cidV1('types');

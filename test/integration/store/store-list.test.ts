@@ -1,8 +1,8 @@
 /**
- * list() merge-joins each token range of pins_by_cid with the same range of placements_by_cid,
- * page by page. With pages of 7 rows the join crosses page boundaries on both sides; pins without
- * placements and placement rows without a pin (left behind by a delete, or written by hand here)
- * must neither shift nor drop anyone's placement.
+ * list() scans pins_by_cid in token ranges, page by page; a CID's placement is in its pin's row.
+ * With pages of 7 rows, pins without placements, and rows holding a placement but no pin (a
+ * deleted pin whose peers still unpin, or written by hand here), must neither be listed nor shift
+ * or drop anyone's placement.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { placementOp, upsertOp, deleteOp } from '../../../src/store/ops.js';
@@ -20,7 +20,7 @@ afterAll(async () => {
   await ks?.cleanup();
 });
 
-describe('list() joins pins with placements', () => {
+describe('list() returns pins with their placements', () => {
   it('every pin once, each with exactly its own placement (or none), across pages and orphan placements', async () => {
     const cids = Array.from({ length: N }, (_, i) => cidV1(`list-${i}`));
     const peersOf = (i: number): string[] => [`12D3KooWlist${i % 5}`, `12D3KooWlist${(i % 5) + 5}`];
@@ -32,12 +32,13 @@ describe('list() joins pins with placements', () => {
       return [up, ...place, ...del];
     });
     for (let i = 0; i < ops.length; i += 500) await ks.store.apply(ops.slice(i, i + 500));
-    // Orphan placement rows (no pin at all) between the pins' tokens.
+    // Orphan placements (rows with placement cells and no pin at all) between the pins' tokens.
     const orphans = Array.from({ length: 200 }, (_, i) => cidV1(`orphan-${i}`));
     for (const cid of orphans) {
-      await ks.store.session.execute('INSERT INTO placements_by_cid (cid_bin, mh_prefix, desired, actual, errors, updated_at, last_op_id, write_ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?)', [
-        Buffer.from(parseCid(cid).bytes), 1, ['12D3KooWorphan'], { '12D3KooWorphan': 'pinned' }, {}, new Date(1_700_000_000_000), 'orphan', 1,
-      ]);
+      await ks.store.session.execute(
+        'UPDATE pins_by_cid SET placement_desired = ?, placement_actual = ?, placement_errors = ?, placement_updated_at = ?, placement_last_op_id = ?, placement_write_ts = ? WHERE cid_bin = ?',
+        [['12D3KooWorphan'], { '12D3KooWorphan': 'pinned' }, {}, new Date(1_700_000_000_000), 'orphan', 1, Buffer.from(parseCid(cid).bytes)],
+      );
     }
 
     const listed = new Map<string, StoredPin>();

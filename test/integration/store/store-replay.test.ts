@@ -43,12 +43,12 @@ describe('replay', () => {
     let pins = 0;
     const placements: Record<string, number> = {};
     for await (const _pin of a.store.list({ pageSize: 50 })) pins++;
-    // Placements are counted from every placement row, including those of deleted pins still unpinning.
+    // Placements are counted from every row's placement, including those of deleted pins still unpinning.
     let pageState: string | undefined;
     do {
-      const page = await a.store.session.execute('SELECT cid_bin, desired, actual, errors, updated_at, last_op_id, write_ts FROM placements_by_cid', [], { fetchSize: 100, pageState });
+      const page = await a.store.session.execute('SELECT placement_actual FROM pins_by_cid', [], { fetchSize: 100, pageState });
       for (const row of page.rows) {
-        for (const s of Object.values((row['actual'] as Record<string, string> | null) ?? {})) placements[s] = (placements[s] ?? 0) + 1;
+        for (const s of Object.values((row['placement_actual'] as Record<string, string> | null) ?? {})) placements[s] = (placements[s] ?? 0) + 1;
       }
       pageState = page.pageState;
     } while (pageState !== undefined);

@@ -9,7 +9,7 @@ import { diffDumps } from '../../support/diff-dump.js';
 import { dumpKeyspace, freshStore, type TestKeyspace } from '../../support/store.js';
 import { intentsOnly, rng } from '../../support/workload.js';
 
-const STATE_TABLES = ['pins_by_cid', 'placements_by_cid', 'pins_by_peer', 'pin_ttl_queue', 'pin_stats'] as const;
+const STATE_TABLES = ['pins_by_cid', 'pins_by_peer', 'pin_ttl_queue', 'pin_stats'] as const;
 const intents = (seed: number, n: number): StoreOp[] => intentsOnly(seed, n, 600, `f${seed}`);
 
 

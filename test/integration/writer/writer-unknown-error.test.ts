@@ -17,7 +17,7 @@ import { dlqTopic, freshPipeline, produceOps, readAll, type TestPipeline } from 
 import { dumpKeyspace, freshStore, type TestKeyspace } from '../../support/store.js';
 import { mixedOps } from '../../support/workload.js';
 
-const STATE_TABLES = ['pins_by_cid', 'placements_by_cid', 'pins_by_peer', 'pin_ttl_queue', 'pin_stats'] as const;
+const STATE_TABLES = ['pins_by_cid', 'pins_by_peer', 'pin_ttl_queue', 'pin_stats'] as const;
 const OPS: StoreOp[] = mixedOps({ seed: 23, ops: 1200, cids: 200, peers: 6, prefix: 'unk' })
   .filter((op) => op.body.kind !== 'AckPlacement')
   .slice(0, 800);

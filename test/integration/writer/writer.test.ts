@@ -12,7 +12,7 @@ import { mixedOps } from '../../support/workload.js';
 const OPS = mixedOps({ seed: 7, ops: 14_500, cids: 800, peers: 8, prefix: 'wr' })
   .filter((op) => op.body.kind !== 'AckPlacement')
   .slice(0, 10_000);
-const STATE_TABLES = ['pins_by_cid', 'placements_by_cid', 'pins_by_peer', 'pin_ttl_queue', 'pin_stats'] as const;
+const STATE_TABLES = ['pins_by_cid', 'pins_by_peer', 'pin_ttl_queue', 'pin_stats'] as const;
 
 let p: TestPipeline;
 let reference: TestKeyspace;

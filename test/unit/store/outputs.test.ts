@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { planCid } from '../../../src/store/plan.js';
-import { cidStateFromRows } from '../../../src/store/rows.js';
+import { cidStateFromRow } from '../../../src/store/rows.js';
 import { outputsFromRow, outputsOf } from '../../../src/store/writes.js';
 import { parseCid } from '../../../src/domain/cid.js';
 import { benchPeers, benchPin, pinIntents, pinStoreOps } from '../../../src/bench/workload.js';
@@ -18,7 +18,7 @@ const ops = [
   ackOp('ack-1', pin.cid, pin.peers[0]!, 'pin_error', { ts: 1_700_000_000_500, origin: pin.peers[0]!, error: 'no space' }),
   deleteOp('del-1', pin.cid, { ts: 1_700_000_001_000 }),
 ];
-const plan = planCid(cidStateFromRows(parseCid(pin.cid), undefined, undefined), ops);
+const plan = planCid(cidStateFromRow(parseCid(pin.cid), undefined), ops);
 
 describe('op_dedup outputs', () => {
   it('format 2 gives back every recorded op its event and placement changes, and is smaller', () => {

@@ -5,8 +5,7 @@
 import cassandra from 'cassandra-driver';
 import { describe, expect, it } from 'vitest';
 import { parseCid } from '../../../src/domain/cid.js';
-import { pinFromRow, placementFromRow, storedPinFromRows } from '../../../src/store/rows.js';
-import { compareToken } from '../../../src/store/scan.js';
+import { cidStateFromRow, pinFromRow, placementFromRow, storedPinFromRow } from '../../../src/store/rows.js';
 import type { CqlRow } from '../../../src/store/session.js';
 import { cidV1 } from '../../support/cids.js';
 
@@ -16,7 +15,7 @@ const cid = cidV1('rows-test');
 // A blob as copyBuffer: false hands it over: a view into a larger frame.
 const view = (bytes: Uint8Array): Buffer => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(bytes), Buffer.from([0xfd])]).subarray(2, 2 + bytes.length);
 
-describe('pinFromRow / storedPinFromRows', () => {
+describe('pinFromRow / storedPinFromRow', () => {
   it('maps every column, sorts set columns, keeps list order', () => {
     const ref = cidV1('rows-ref');
     const r = row({
@@ -29,7 +28,9 @@ describe('pinFromRow / storedPinFromRows', () => {
       spec: { cid, owner: 'alice', pinType: 'dag', maxDepth: 1, replicationFactorMin: 2, replicationFactorMax: 3, name: 'n', tags: ['a', 'b'], metadata: { k: 'v' }, expireAt: 5000, shardSize: 2 ** 40, reference: ref, pinUpdate: null, origins: ['/ip4/2', '/ip4/1'], timestamp: 7000 },
       createdAt: 1000, updatedAt: 2000, lastOpId: 'op',
     });
-    expect(storedPinFromRows(r, undefined)).toEqual({ ...pin, placement: null });
+    expect(storedPinFromRow(r)).toEqual({ ...pin, placement: null });
+    const placed = row({ ...(r as Record<string, unknown>), placement_desired: ['p2', 'p1'], placement_actual: { p1: 'pinned' }, placement_errors: null, placement_updated_at: new Date(3000), placement_last_op_id: 'pl' });
+    expect(storedPinFromRow(placed)).toEqual({ ...pin, placement: { desired: ['p1', 'p2'], actual: { p1: 'pinned' }, errors: {}, updatedAt: 3000, lastOpId: 'pl' } });
   });
 
   it('fills absent columns with defaults, and a delete marker or no row is no pin', () => {
@@ -38,25 +39,30 @@ describe('pinFromRow / storedPinFromRows', () => {
     expect(pin?.createdAt).toBe(0);
     expect(pinFromRow(row({ cid_bin: view(parseCid(cid).bytes), pin_type: null }))).toBeNull();
     expect(pinFromRow(undefined)).toBeNull();
-    expect(storedPinFromRows(row({ cid_bin: view(parseCid(cid).bytes), pin_type: null }), row({ desired: ['p'] }))).toBeNull();
+    expect(storedPinFromRow(row({ cid_bin: view(parseCid(cid).bytes), pin_type: null, placement_desired: ['p'], placement_actual: { p: 'unpin_queued' } }))).toBeNull();
   });
 });
 
 describe('placementFromRow', () => {
-  it('maps desired (sorted), actual and errors; an empty placement is none', () => {
-    expect(placementFromRow(row({ desired: ['p2', 'p1'], actual: { p1: 'pinned' }, errors: null, updated_at: new Date(3000), last_op_id: 'pl' }))).toEqual({
+  it('maps desired (sorted), actual and errors from the placement_ columns; an empty placement is none', () => {
+    expect(placementFromRow(row({ placement_desired: ['p2', 'p1'], placement_actual: { p1: 'pinned' }, placement_errors: null, placement_updated_at: new Date(3000), placement_last_op_id: 'pl' }))).toEqual({
       desired: ['p1', 'p2'], actual: { p1: 'pinned' }, errors: {}, updatedAt: 3000, lastOpId: 'pl',
     });
-    expect(placementFromRow(row({ desired: null, actual: {}, errors: {} }))).toBeNull();
-    expect(placementFromRow(row({ desired: [], actual: { p: 'unpin_queued' } }))?.actual).toEqual({ p: 'unpin_queued' });
+    expect(placementFromRow(row({ placement_desired: null, placement_actual: {}, placement_errors: {} }))).toBeNull();
+    expect(placementFromRow(row({ placement_desired: [], placement_actual: { p: 'unpin_queued' } }))?.actual).toEqual({ p: 'unpin_queued' });
+    // The pin's own columns are not the placement's.
+    expect(placementFromRow(row({ pin_type: 'data', updated_at: new Date(1), last_op_id: 'pin-op' }))).toBeNull();
     expect(placementFromRow(undefined)).toBeNull();
   });
 });
 
-describe('compareToken', () => {
-  it('orders signed 64-bit tokens as Long#compare does, low halves unsigned', () => {
-    const values = ['-9223372036854775808', '-4294967297', '-4294967296', '-1', '0', '1', '2147483647', '2147483648', '4294967295', '4294967296', '9223372036854775807'];
-    const longs = values.map((v) => Long.fromString(v));
-    for (const a of longs) for (const b of longs) expect(Math.sign(compareToken(a, b)), `${a.toString()} vs ${b.toString()}`).toBe(a.compare(b));
+describe('cidStateFromRow', () => {
+  const parsed = { text: cid, bytes: parseCid(cid).bytes, mhPrefix: 7 };
+  it('takes the clock as the later of the pin and placement clocks', () => {
+    expect(cidStateFromRow(parsed, row({ cid_bin: view(parseCid(cid).bytes), pin_type: 'data', write_ts: Long.fromNumber(5), placement_write_ts: Long.fromNumber(9), placement_actual: { p: 'pinned' } })).clock).toBe(9);
+    expect(cidStateFromRow(parsed, row({ pin_type: null, write_ts: Long.fromNumber(12), placement_write_ts: null })).clock).toBe(12);
+  });
+  it('a CID never seen has no pin, no placement and clock 0', () => {
+    expect(cidStateFromRow(parsed, undefined)).toMatchObject({ cid, mhPrefix: 7, pin: null, placement: null, clock: 0 });
   });
 });
