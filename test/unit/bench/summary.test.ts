@@ -2,6 +2,7 @@
  * The summary's writer batch breakdown comes from the run log's writer histograms, so the latency
  * table in docs/benchmarks.md is recomputed by `pinstate bench --summarize`, not written by hand.
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -61,5 +62,37 @@ describe('writer batch breakdown', () => {
   it('recomputes the breakdown of the kept 2026-11-25 run that docs/benchmarks.md quotes', () => {
     const s = summarize(readRunLog(join(ROOT, 'docs/bench-runs/2026-11-25-pins-100000.ndjson')));
     expect(s.writer_batches.latency).toEqual({ batches: 1307, ops_per_batch: 27, apply_ms: 114.1, publish_ms: 31.6, commit_ms: 28.3 });
+  });
+});
+
+describe('the 2026-12-07 placement-in-the-pin-row pairs that docs/benchmarks.md quotes', () => {
+  const run = (name: string): ReturnType<typeof summarize> => summarize(readRunLog(join(ROOT, `docs/bench-runs/2026-12-07-pin-row-${name}-pins-100000.ndjson`)));
+  it.each([
+    ['old-1', { pipeline: 1452, ceiling: 2428, cpu: 397.2, get99: 2.61, list: 23005, exportRate: 15710 }],
+    ['old-2', { pipeline: 1391, ceiling: 2757, cpu: 387.7, get99: 1.89, list: 25848, exportRate: 16444 }],
+    ['new-1', { pipeline: 1607, ceiling: 2844, cpu: 331.4, get99: 1.44, list: 29011, exportRate: 18435 }],
+    ['new-2', { pipeline: 1760, ceiling: 3008, cpu: 333.0, get99: 1.22, list: 32841, exportRate: 19848 }],
+  ])('%s recomputes to the figures in the table', (name, want) => {
+    const s = run(name);
+    expect(Math.round(s.pipeline_pins_per_s)).toBe(want.pipeline);
+    expect(Math.round(s.ceiling_pins_per_s)).toBe(want.ceiling);
+    expect(s.writer_cpu_us_per_pin).toBeCloseTo(want.cpu, 1);
+    expect(s.get_p99_ms).toBeCloseTo(want.get99, 2);
+    expect(Math.round(s.list_pins_per_s ?? 0)).toBe(want.list);
+    expect(Math.round(s.export_pins_per_s ?? 0)).toBe(want.exportRate);
+  });
+
+  it('the list-ab log gives the medians quoted (pin row 39,388 pins/s, two tables 31,354)', () => {
+    const lines = readFileSync(join(ROOT, 'docs/bench-runs/list-ab/2026-12-07-pin-row-vs-two-tables.txt'), 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { variant: string; pins_per_s: number });
+    const median = (variant: string): number => {
+      const v = lines.filter((l) => l.variant === variant).map((l) => l.pins_per_s).sort((a, b) => a - b);
+      return Math.round((v[v.length / 2 - 1]! + v[v.length / 2]!) / 2);
+    };
+    expect(lines).toHaveLength(12);
+    expect(median('this')).toBe(39388);
+    expect(median('other')).toBe(31354);
   });
 });
