@@ -6,12 +6,8 @@
  * of the event loop (kafkajs's workers start their batches together) into one group, up to
  * `maxOps` operations, which the processor applies in one store call, publishes in one send and
  * commits in one offset commit. A chunk of `soloOps` or more (a backlog) goes alone, at once, so
- * backlog-sized fetches keep per-partition parallelism. At most `concurrency` groups and lone
- * chunks run at once: the bound on store work, now that kafkajs may start every partition's batch
- * of a fetch together (so that all of a fetch's small chunks can gather in one turn).
+ * backlog-sized fetches keep per-partition parallelism.
  */
-import pLimit from 'p-limit';
-
 export interface Gathered<C, R> {
   readonly item: C;
   resolve(result: R): void;
@@ -26,8 +22,6 @@ export interface GathererOptions<C, R> {
   readonly sizeOf: (item: C) => number;
   /** Processes one group; one result per item, in order. */
   readonly run: (items: readonly C[]) => Promise<readonly R[]>;
-  /** Groups and lone chunks running at once (writer.partitions_concurrently); default unbounded. */
-  readonly concurrency?: number;
   /** Defers the flush to the end of this turn of the event loop (tests may pass their own). */
   readonly defer?: (fn: () => void) => void;
 }
@@ -37,16 +31,11 @@ export class Gatherer<C, R> {
   private pendingOps = 0;
   private scheduled = false;
 
-  private readonly run: (items: readonly C[]) => Promise<readonly R[]>;
-
-  constructor(private readonly o: GathererOptions<C, R>) {
-    const limit = o.concurrency === undefined ? null : pLimit(o.concurrency);
-    this.run = limit === null ? o.run : (items) => limit(() => o.run(items));
-  }
+  constructor(private readonly o: GathererOptions<C, R>) {}
 
   submit(item: C): Promise<R> {
     const size = this.o.sizeOf(item);
-    if (size >= this.o.soloOps) return this.run([item]).then((r) => r[0]!);
+    if (size >= this.o.soloOps) return this.o.run([item]).then((r) => r[0]!);
     return new Promise<R>((resolve, reject) => {
       if (this.pendingOps > 0 && this.pendingOps + size > this.o.maxOps) this.flush();
       this.pending.push({ item, resolve, reject });
@@ -66,7 +55,7 @@ export class Gatherer<C, R> {
     this.pending = [];
     this.pendingOps = 0;
     if (group.length === 0) return;
-    this.run(group.map((g) => g.item)).then(
+    this.o.run(group.map((g) => g.item)).then(
       (results) => group.forEach((g, i) => g.resolve(results[i]!)),
       (err: unknown) => group.forEach((g) => g.reject(err)),
     );

@@ -84,8 +84,6 @@ export interface KafkaGroupOptions {
   readonly sessionTimeoutMs: number;
   readonly heartbeatIntervalMs: number;
   readonly partitionsConcurrently: number;
-  /** Partitions of all source topics together: the most batches one fetch can hand over. */
-  readonly sourcePartitions: number;
   readonly maxBatchOps: number;
   /** Gather small chunks of different partitions into one processing group (writer.joint_commit). */
   readonly jointCommit: boolean;
@@ -163,7 +161,6 @@ export function createKafkaGroup(o: KafkaGroupOptions): KafkaGroup {
         soloOps: o.jointCommit ? Math.max(1, Math.floor(o.maxBatchOps / 2)) : 0,
         sizeOf: (item) => item.chunk.messages.length,
         run: processGroup,
-        concurrency: o.partitionsConcurrently,
       });
       producer = o.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
       await producer.connect();
@@ -229,10 +226,7 @@ export function createKafkaGroup(o: KafkaGroupOptions): KafkaGroup {
       await c.run({
         autoCommit: false,
         eachBatchAutoResolve: false,
-        // With joint commit, every partition's batch of a fetch starts at once, so the fetch's small
-        // chunks gather into one group instead of one per wave of partitions_concurrently; the
-        // gatherer bounds the store work running at once by partitions_concurrently instead.
-        partitionsConsumedConcurrently: o.jointCommit ? Math.max(o.partitionsConcurrently, o.sourcePartitions) : o.partitionsConcurrently,
+        partitionsConsumedConcurrently: o.partitionsConcurrently,
         eachBatch: (payload) => {
           const p = eachBatch(payload);
           const tracked = p.catch(() => undefined).finally(() => inFlight.delete(tracked));

@@ -115,8 +115,6 @@ export function createWriter(options: WriterOptions): Writer {
           sessionTimeoutMs: config.writer.sessionTimeoutMs,
           heartbeatIntervalMs: config.writer.heartbeatIntervalMs,
           partitionsConcurrently: config.writer.partitionsConcurrently,
-          // checkTopics has verified that intents and acks have this many partitions each.
-          sourcePartitions: config.kafka.partitions.intents * 2,
           maxBatchOps: config.writer.maxBatchOps,
           jointCommit: config.writer.jointCommit,
           maxMessageBytes: maxBytes,

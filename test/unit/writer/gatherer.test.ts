@@ -57,36 +57,6 @@ describe('Gatherer', () => {
     expect(h.groups).toEqual([[1], [2]]);
   });
 
-  it('runs at most `concurrency` groups and lone chunks at once; the rest wait their turn', async () => {
-    let running = 0;
-    let most = 0;
-    const releases: Array<() => void> = [];
-    const g = new Gatherer<number, string>({
-      maxOps: 10,
-      soloOps: 50,
-      concurrency: 2,
-      sizeOf: (n) => n,
-      run: async (items) => {
-        running++;
-        most = Math.max(most, running);
-        await new Promise<void>((resolve) => releases.push(resolve));
-        running--;
-        return items.map(String);
-      },
-    });
-    // Two lone chunks (a backlog) and three groups of small ones gathered in one turn: five runs.
-    const all = [g.submit(60), g.submit(70), g.submit(6), g.submit(6), g.submit(6)];
-    await new Promise((resolve) => setImmediate(resolve));
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(running).toBe(2);
-    while (releases.length > 0 || running > 0) {
-      releases.shift()?.();
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-    expect(await Promise.all(all)).toEqual(['60', '70', '6', '6', '6']);
-    expect(most).toBe(2);
-  });
-
   it('a later turn starts a new group', async () => {
     const h = harness(100, 50);
     const a = h.g.submit(1);
