@@ -70,6 +70,7 @@ export function configFileOf(config: PinstateConfig): Json {
     writer: {
       max_batch_ops: w.maxBatchOps,
       partitions_concurrently: w.partitionsConcurrently,
+      joint_commit: w.jointCommit,
       drain_timeout: w.drainTimeoutMs,
       session_timeout: w.sessionTimeoutMs,
       heartbeat_interval: w.heartbeatIntervalMs,

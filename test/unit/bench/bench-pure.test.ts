@@ -40,6 +40,17 @@ describe('workload', () => {
 });
 
 describe('config file round trip', () => {
+  it('the writer child gets every writer setting, defaults or not (joint_commit false once fell back to true)', () => {
+    const writer = { max_batch_ops: 333, partitions_concurrently: 5, joint_commit: false, drain_timeout: '7s', session_timeout: '12s', heartbeat_interval: '2s' };
+    const config = loadConfig({ env: {}, overrides: { writer } });
+    expect(config.writer).toMatchObject({ maxBatchOps: 333, partitionsConcurrently: 5, jointCommit: false, drainTimeoutMs: 7000, sessionTimeoutMs: 12_000, heartbeatIntervalMs: 2000 });
+    const back = validateConfig(configFileOf(config));
+    expect(back.ok && back.config.writer).toEqual(config.writer);
+    // What the bench's --override does: the override reaches the file the writer child loads.
+    const child = validateConfig(configFileOf(withOverrides(loadConfig({ env: {} }), { writer: { joint_commit: false } })));
+    expect(child.ok && child.config.writer.jointCommit).toBe(false);
+  });
+
   it('configFileOf → validate gives the same config back', () => {
     const config = loadConfig({ env: {}, overrides: { scylladb: { num_conns: 3, replication: { class: 'NetworkTopologyStrategy', dc1: 3 } }, writer: { max_batch_ops: 777 } } });
     const back = validateConfig(configFileOf(config));
