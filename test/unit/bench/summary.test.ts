@@ -96,3 +96,20 @@ describe('the 2026-12-07 placement-in-the-pin-row pairs that docs/benchmarks.md 
     expect(median('other')).toBe(31354);
   });
 });
+
+describe('the 2026-12-07 fetch-all runs (tried, reverted) that docs/benchmarks.md quotes', () => {
+  it.each([
+    ['old250-1', 196.8, 479.2],
+    ['old250-2', 194.9, 550.9],
+    ['new250-1', 280.6, 798.8],
+    ['new250-2', 225.5, 442.6],
+    ['oldhalf-1', 399.8, 919.6],
+    ['oldhalf-2', 467.9, 999.7],
+    ['newhalf-1', 693.6, 1702.6],
+    ['newhalf-2', 512.0, 1038.2],
+  ])('%s: latency p50 %s ms, p99 %s ms', (name, p50, p99) => {
+    const s = summarize(readRunLog(join(ROOT, `docs/bench-runs/2026-12-07-fetch-all-${name}-pins-20000.ndjson`)));
+    expect(s.latency_ms?.p50).toBeCloseTo(p50, 1);
+    expect(s.latency_ms?.p99).toBeCloseTo(p99, 1);
+  });
+});
