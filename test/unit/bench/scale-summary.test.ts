@@ -61,6 +61,16 @@ describe('summarizeScale', () => {
     expect(r.partitions.tables.find((t) => t.table === 'pins_by_peer')).toMatchObject({ partitions: 1_045_499, maxBytes: 2759, maxCells: 124 });
   });
 
+  it.each([
+    ['0', { pinsPerSecond: 1793, cpuUsPerPin: 327, peakRssMb: 373 }, { mark_compacts: 111, used_before_mc_max_mb: 231.8, mark_compact_pause_ms: 2236 }],
+    ['25', { pinsPerSecond: 1395, cpuUsPerPin: 465, peakRssMb: 198 }, { mark_compacts: 1238, used_before_mc_max_mb: 89.7, mark_compact_pause_ms: 20165 }],
+  ])('recomputes the 2026-12-07 heap-growing-percent %s run as the Memory section quotes it', (percent, step, gc) => {
+    const file = join(packageRoot(), `docs/bench-runs/2026-12-07-scale-1000000-heap-growing-${percent}-trace-gc.ndjson`);
+    const last = summarizeScale(readRunLog(file), file).steps.at(-1);
+    expect(last).toMatchObject({ from: 100_000, to: 1_000_000, ...step });
+    expect(last?.gc).toMatchObject(gc);
+  });
+
   it("a step's rate is its pins over the drain from the writer's running line to its last commit", () => {
     const step = scaleStepOf({ from: 100, to: 1100, running_ms: 500, caught_up_ms: 2500, cpuUsPerPin: 200, peakRssMb: 99, gc: { mark_compacts: 1 } });
     expect(step).toMatchObject({ from: 100, to: 1100, pinsPerSecond: 500, cpuUsPerPin: 200, peakRssMb: 99, gc: { mark_compacts: 1 } });

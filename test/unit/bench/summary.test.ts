@@ -113,3 +113,20 @@ describe('the 2026-12-07 fetch-all runs (tried, reverted) that docs/benchmarks.m
     expect(s.latency_ms?.p99).toBeCloseTo(p99, 1);
   });
 });
+
+describe('the 2026-12-07 joint commit off/on runs (the correction) that docs/benchmarks.md quotes', () => {
+  it.each([
+    ['off-1', 131.1, 386.1, 1308],
+    ['on-1', 105.2, 236.0, 1585],
+    ['on-2', 203.8, 498.9, 1316],
+    ['off-2', 182.2, 412.0, 1319],
+  ])('%s: latency p50 %s ms, p99 %s ms, pipeline %s pins/s', (name, p50, p99, pipeline) => {
+    const file = join(ROOT, `docs/bench-runs/2026-12-07-joint-${name}-pins-20000-offered-250.ndjson`);
+    const s = summarize(readRunLog(file));
+    expect(s.latency_ms?.p50).toBeCloseTo(p50, 1);
+    expect(s.latency_ms?.p99).toBeCloseTo(p99, 1);
+    expect(Math.round(s.pipeline_pins_per_s)).toBe(pipeline);
+    // The log's options name the setting; that it reaches the writer child is bench-pure.test.ts's check.
+    expect(readFileSync(file, 'utf8')).toContain(`"joint_commit":${name.startsWith('on') ? 'true' : 'false'}`);
+  });
+});
