@@ -1,6 +1,6 @@
 /**
  * Turns a CID plan into prepared statements, split in two:
- * - `core`: the CID's pin and placement rows and its ops' op_dedup rows. These go, together
+ * - `core`: the CID's pins_by_cid cells (pin and placement) and its ops' op_dedup rows. These go, together
  *   with the shard's pin_stats row, into one logged batch, so a crash leaves either all of them
  *   or none: stats can never count an op twice or miss one.
  * - `derived`: pins_by_peer, peer_buckets, pin_ttl_queue and pin_events rows. They are pure
