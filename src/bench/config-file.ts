@@ -21,7 +21,11 @@ const tlsFile = (tls: TlsConfig): Json => ({
   insecure_skip_verify: tls.insecureSkipVerify,
 });
 
-/** Every field of `config` in the JSON file format; loadConfig of it gives `config` back. */
+/**
+ * The sections a bench child uses (log_level, scylladb, kafka, writer, api, ttl) in the JSON file
+ * format; loadConfig of it gives those sections back. agent, pinning, cluster_api and allocator
+ * are left at their defaults: no child the bench starts runs them.
+ */
 export function configFileOf(config: PinstateConfig): Json {
   const s = config.scylla;
   const k = config.kafka;
