@@ -147,6 +147,8 @@ export function statementsForPlan(plan: CidPlan, ctx: WriteContext, digestOf: (o
   const pinTs = plan.pinTs;
   const placementTs = plan.placementTs;
   if (pinTs !== null) {
+    // One Long per timestamp: it is both the write's USING TIMESTAMP and the clock cell's value.
+    const at = toLong(pinTs);
     const pin = final.pin;
     if (pin) {
       const s = pin.spec;
@@ -155,7 +157,7 @@ export function statementsForPlan(plan: CidPlan, ctx: WriteContext, digestOf: (o
       core.push({
         query: CQL.upsertPin,
         params: [
-          toLong(pinTs),
+          at,
           initial.mhPrefix,
           s.owner,
           s.pinType,
@@ -174,28 +176,29 @@ export function statementsForPlan(plan: CidPlan, ctx: WriteContext, digestOf: (o
           new Date(pin.createdAt),
           new Date(pin.updatedAt),
           pin.lastOpId,
-          toLong(pinTs),
+          at,
           nullable(null, rowMayExist && !initial.pin),
           cidBin,
         ],
       });
     } else {
       // Only the pin's own cells go: a placement (peers still unpinning) stays.
-      core.push({ query: CQL.deletePinColumns, params: [toLong(pinTs), cidBin] });
-      core.push(markerStatement(cidBin, plan.pinOp, pinTs, ctx.dedupTtlSec));
+      core.push({ query: CQL.deletePinColumns, params: [at, cidBin] });
+      core.push(markerStatement(cidBin, plan.pinOp, at, ctx.dedupTtlSec));
     }
   }
 
   if (placementTs !== null) {
+    const at = toLong(placementTs);
     const p = final.placement;
     if (p) {
       core.push({
         query: CQL.upsertPlacement,
-        params: [toLong(placementTs), p.desired, p.actual, p.errors, new Date(p.updatedAt), p.lastOpId, toLong(placementTs), cidBin],
+        params: [at, p.desired, p.actual, p.errors, new Date(p.updatedAt), p.lastOpId, at, cidBin],
       });
     } else {
       // The placement's cells are cleared; its clock is kept for dedup_ttl, as a delete marker's is.
-      core.push({ query: CQL.clearPlacement, params: [ctx.dedupTtlSec, toLong(placementTs), toLong(placementTs), cidBin] });
+      core.push({ query: CQL.clearPlacement, params: [ctx.dedupTtlSec, at, at, cidBin] });
     }
   }
 
@@ -240,9 +243,9 @@ export function statementsForPlan(plan: CidPlan, ctx: WriteContext, digestOf: (o
 }
 
 /** The cells a deleted pin leaves for scylladb.dedup_ttl: its clock, and the op that deleted it. */
-function markerStatement(cidBin: Buffer, op: StoreOp | null, ts: number, ttlSec: number): Statement {
-  const at = new Date(op?.ts ?? 0);
-  return { query: CQL.insertPinMarker, params: [ttlSec, toLong(ts), op?.opId ?? '', toLong(ts), at, at, cidBin] };
+function markerStatement(cidBin: Buffer, op: StoreOp | null, ts: cassandra.types.Long, ttlSec: number): Statement {
+  const when = new Date(op?.ts ?? 0);
+  return { query: CQL.insertPinMarker, params: [ttlSec, ts, op?.opId ?? '', ts, when, when, cidBin] };
 }
 
 export function statsStatement(shard: number, counts: StatsCounts, ts: number, nowMs: number): Statement {
