@@ -37,7 +37,7 @@ export interface ParsedCid {
   readonly mhPrefix: number;
 }
 
-function fromCid(cid: CID, field: string): ParsedCid {
+function fromCid(cid: CID, field: string, text: string = cid.toString()): ParsedCid {
   const code = cid.multihash.code;
   if (!SUPPORTED_HASHES.has(code)) {
     throw new ValidationError('UNSUPPORTED_HASH', field, `multihash function 0x${code.toString(16)} is not supported`);
@@ -50,7 +50,25 @@ function fromCid(cid: CID, field: string): ParsedCid {
   if (digest.length < 2) {
     throw new ValidationError('INVALID_CID', field, 'multihash digest is shorter than 2 bytes');
   }
-  return { cid, text: cid.toString(), bytes, mhPrefix: mhPrefixOfDigest(digest) };
+  return { cid, text, bytes, mhPrefix: mhPrefixOfDigest(digest) };
+}
+
+/**
+ * CIDs parsed lately, by their text. The writer names one CID several times per op (decode,
+ * routing check, stats shard, commit, the event's key), each within moments of the others, so a
+ * small bounded cache turns the repeats into a lookup. Two generations of at most RECENT_MAX each:
+ * when the young one fills, it becomes the old one and the oldest entries go.
+ */
+const RECENT_MAX = 4096;
+let recent = new Map<string, ParsedCid>();
+let older = new Map<string, ParsedCid>();
+
+function remember(text: string, parsed: ParsedCid): void {
+  if (recent.size >= RECENT_MAX) {
+    older = recent;
+    recent = new Map();
+  }
+  recent.set(text, parsed);
 }
 
 /** Parses a CID string (v0 or v1). Throws a ValidationError naming `field` on bad input. */
@@ -58,16 +76,27 @@ export function parseCid(text: unknown, field = 'cid'): ParsedCid {
   if (typeof text !== 'string' || text.length === 0) {
     throw new ValidationError('INVALID_CID', field, 'expected a CID string');
   }
+  const known = recent.get(text) ?? older.get(text);
+  if (known !== undefined) return known;
   if (text.length > 2 * MAX_CID_BYTES) {
     throw new ValidationError('INVALID_CID', field, 'CID string is too long');
   }
   let cid: CID;
   try {
-    cid = CID.parse(text, text.startsWith('Q') || text.startsWith('1') ? base58btc : decoder);
+    // Decoded by hand rather than CID.parse, which stores the text in a per-CID WeakMap entry for
+    // toString; those entries were a visible share of the writer's CPU and garbage collection.
+    const v0 = text.startsWith('Q');
+    cid = CID.decode(v0 ? base58btc.baseDecode(text) : decoder.decode(text));
+    if (cid.version === 0 && !v0) throw new Error('Version 0 CID string must not include multibase prefix');
   } catch (err: unknown) {
     throw new ValidationError('INVALID_CID', field, `not a valid CID (${errorText(err)})`, { cause: err });
   }
-  return fromCid(cid, field);
+  // The canonical text is the input itself when it is already in the canonical base (both bases
+  // decode strictly, so one byte string has one text in each); otherwise encode it.
+  const canonical = (cid.version === 0) === text.startsWith('Q') && (cid.version === 0 || text.startsWith('b')) ? text : cid.toString();
+  const parsed = fromCid(cid, field, canonical);
+  remember(text, parsed);
+  return parsed;
 }
 
 /** Decodes a binary CID as stored in the database or carried in Avro `bytes`. */

@@ -46,6 +46,37 @@ describe('parseCid', () => {
     expect(parseCid(v1.toString((await import('multiformats/bases/base36')).base36)).text).toBe(b32);
   });
 
+  it('gives base32 text for a v1 CID written in base58btc, and refuses a v0 CID inside a multibase prefix', async () => {
+    const { base58btc } = await import('multiformats/bases/base58');
+    const v1 = CID.createV1(0x70, Digest.create(0x12, new Uint8Array(createHash('sha256').update('y').digest())));
+    expect(parseCid(v1.toString(base58btc)).text).toBe(v1.toString());
+    const v0 = parseCid('QmbrCtydGyPeHiLURSPMqrvE5mCgMCwFYq3UD4XLCeAYw6');
+    // `z` + the v0 text is valid base58btc multibase, but a v0 CID carries no multibase prefix.
+    expect(() => parseCid('zQmbrCtydGyPeHiLURSPMqrvE5mCgMCwFYq3UD4XLCeAYw6')).toThrow(expect.objectContaining({ code: 'INVALID_CID' }));
+    expect(v0.cid.version).toBe(0);
+  });
+
+  it('answers a repeated CID from its recent-CID cache without caching failures, and stays right past the cache bound', () => {
+    const text = 'QmbrCtydGyPeHiLURSPMqrvE5mCgMCwFYq3UD4XLCeAYw6';
+    const first = parseCid(text);
+    expect(parseCid(text)).toBe(first);
+    expect(() => parseCid('bnotacid', 'a')).toThrow(expect.objectContaining({ code: 'INVALID_CID', field: 'a' }));
+    expect(() => parseCid('bnotacid', 'b')).toThrow(expect.objectContaining({ code: 'INVALID_CID', field: 'b' }));
+    // More distinct CIDs than both generations hold: the first is parsed again, to the same value.
+    const texts: string[] = [];
+    for (let i = 0; i < 10_000; i++) {
+      const d = new Uint8Array(createHash('sha256').update(`bound ${i}`).digest());
+      texts.push(CID.createV1(0x55, Digest.create(0x12, d)).toString());
+    }
+    const parsed = texts.map((t) => parseCid(t));
+    const again = parseCid(texts[0]!);
+    expect(again).not.toBe(parsed[0]);
+    expect(again.text).toBe(texts[0]);
+    expect(Buffer.from(again.bytes).equals(Buffer.from(parsed[0]!.bytes))).toBe(true);
+    expect(again.mhPrefix).toBe(parsed[0]!.mhPrefix);
+    expect(parseCid(texts[9_999]!)).toBe(parsed[9_999]);
+  });
+
   it('rejects garbage, unsupported hashes and empty input with the field named', () => {
     expect(() => parseCid('nope', 'spec.cid')).toThrow(expect.objectContaining({ code: 'INVALID_CID', field: 'spec.cid' }));
     expect(() => parseCid('')).toThrow(expect.objectContaining({ code: 'INVALID_CID' }));
