@@ -18,7 +18,7 @@ import { runIpfsClusterPeer } from './ipfs-cluster.js';
 import { runNaive } from './naive.js';
 import type { BenchOptions } from './options.js';
 import { metricsUrl, spawnWriter, stopWriter, waitForDrain, type WriterProcess } from './pipeline.js';
-import { diffHistograms, scrape } from './prom.js';
+import { diffHistograms, scrape, type HistogramSnapshot } from './prom.js';
 import { clockTicks, localServerPids, serverTicks, type ServerPids } from './proc.js';
 import { measureExport, measureReads } from './reads.js';
 import { createRunLog } from './run-log.js';
@@ -140,10 +140,38 @@ export async function runBench(baseConfig: PinstateConfig, options: BenchOptions
     const pipelineRate = options.pins / (drain.caughtUpMs / 1000);
 
     const offered = options.offeredPinsPerSecond ?? Math.max(1, Math.round(pipelineRate / 2));
-    step(`latency: ${offered} pins/s for ${options.latencySeconds} s`);
-    const lat = await measureLatency(pipeline.config, logger, { seed: options.seed, peers, firstIndex: options.pins, pinsPerSecond: offered, seconds: options.latencySeconds });
-    const latencyMetrics = url === undefined ? {} : diffHistograms(drainMetrics, await scrape(url).catch(() => ({})));
-    log.write('latency', { writer_metrics: latencyMetrics, offered_pins_per_s: offered, seconds: options.latencySeconds, send_seconds: lat.sendSeconds, sent_pins: lat.sentPins, ops: lat.ops, lost: lat.lost, send_errors: lat.sendErrors, latencies_ms: lat.latenciesMs });
+    step(`latency: ${offered} pins/s for ${options.latencyWarmupSeconds} s of warm-up, then ${options.latencySeconds} s measured`);
+    // The writer's histograms for the latency line cover the measured part only: snapshot them as it starts.
+    let warmMetrics: Promise<Record<string, HistogramSnapshot>> = Promise.resolve(drainMetrics);
+    const lat = await measureLatency(pipeline.config, logger, {
+      seed: options.seed,
+      peers,
+      firstIndex: options.pins,
+      pinsPerSecond: offered,
+      seconds: options.latencySeconds,
+      warmupSeconds: options.latencyWarmupSeconds,
+      onMeasureStart: () => {
+        if (url !== undefined && options.latencyWarmupSeconds > 0) warmMetrics = scrape(url).catch(() => drainMetrics);
+      },
+    });
+    const latencyMetrics = url === undefined ? {} : diffHistograms(await warmMetrics, await scrape(url).catch(() => ({})));
+    log.write('latency', {
+      writer_metrics: latencyMetrics,
+      offered_pins_per_s: offered,
+      seconds: options.latencySeconds,
+      warmup_seconds: options.latencyWarmupSeconds,
+      send_seconds: lat.sendSeconds,
+      sent_pins: lat.sentPins,
+      ops: lat.ops,
+      lost: lat.lost,
+      send_errors: lat.sendErrors,
+      latencies_ms: lat.latenciesMs,
+      acked_ms: lat.ackedMs,
+      published_ms: lat.publishedMs,
+      warmup_ops: lat.warmupOps,
+      warmup_lost: lat.warmupLost,
+      warmup_latencies_ms: lat.warmupLatenciesMs,
+    });
     const exit = await stopWriter(writer);
     writer = undefined;
     if (exit !== 0) step(`warning: the writer exited with ${exit} after SIGTERM`);

@@ -16,6 +16,8 @@ export interface BenchOptions {
   /** Seed of the workload's CIDs, peers and op ids. */
   readonly seed: string;
   readonly latencySeconds: number;
+  /** Seconds of the latency mode's load offered before measuring (its ops are logged apart). */
+  readonly latencyWarmupSeconds: number;
   /** Offered rate of the latency mode; default half the measured pipeline rate. */
   readonly offeredPinsPerSecond: number | undefined;
   /** `get` calls timed. */
@@ -47,6 +49,7 @@ export interface RawBenchOptions {
   keep?: boolean;
   seed?: string;
   latencySeconds?: string;
+  latencyWarmupSeconds?: string;
   offered?: string;
   gets?: string;
   ceilingShape?: string;
@@ -91,6 +94,7 @@ export function parseBenchOptions(raw: RawBenchOptions): BenchOptions {
     keep: raw.keep === true,
     seed: raw.seed ?? 'pinstate-bench',
     latencySeconds: parseInteger(raw.latencySeconds, '--latency-seconds', 1) ?? 15,
+    latencyWarmupSeconds: parseInteger(raw.latencyWarmupSeconds, '--latency-warmup-seconds', 0) ?? 3,
     offeredPinsPerSecond: parseInteger(raw.offered, '--offered', 1),
     gets: parseInteger(raw.gets, '--gets', 1) ?? 2000,
     ceilingShape: shape as CeilingShape | undefined,

@@ -1,5 +1,5 @@
 /** The summary for people (a table with the targets) and for scripts (one JSON line). Pure. */
-import type { BatchBreakdown, BenchSummary } from './summary.js';
+import type { BatchBreakdown, BenchSummary, LatencyLegs } from './summary.js';
 
 /** Issue 7's targets; `met` reads the summary. */
 export const TARGETS = [
@@ -23,6 +23,11 @@ function breakdown(b: BatchBreakdown | null): string {
   return `${n(b.ops_per_batch, 1)} ops; ${n(b.apply_ms, 1)} / ${n(b.publish_ms, 1)} / ${n(b.commit_ms, 1)} ms (${n(b.batches)} batches)${age}`;
 }
 
+function legs(l: LatencyLegs): string {
+  const q = (x: { p50: number; p99: number }): string => `${n(x.p50, 1)} / ${n(x.p99, 1)}`;
+  return `${q(l.producer)}; ${q(l.to_event)}; +${q(l.event_delivery)} ms`;
+}
+
 export function formatTable(s: BenchSummary, logPath: string): string {
   const ingest = table([
     ['mode', 'pins/s', 'vs ceiling', 'pins applied'],
@@ -42,6 +47,8 @@ export function formatTable(s: BenchSummary, logPath: string): string {
     ...(s.pinstate_vs_ipfs_cluster === null ? [] : [['pinstate vs ipfs-cluster (pipeline ÷ ipfs-cluster)', `${n(s.pinstate_vs_ipfs_cluster, 2)}x`]]),
     [`latency p50 / p95 / p99 / max at ${n(s.offered_pins_per_s)} pins/s`, `${n(s.latency_ms.p50, 1)} / ${n(s.latency_ms.p95, 1)} / ${n(s.latency_ms.p99, 1)} / ${n(s.latency_ms.max, 1)} ms`],
     ['latency ops (lost)', `${n(s.latency_ops)} (${n(s.latency_lost)})`],
+    ...(s.latency_warmup_ms === null ? [] : [[`latency warm-up before it (${n(s.latency_warmup_ms.seconds)} s, ${n(s.latency_warmup_ms.ops)} ops, not counted above): p50 / p99`, `${n(s.latency_warmup_ms.p50, 1)} / ${n(s.latency_warmup_ms.p99, 1)} ms`]]),
+    ...(s.latency_legs_ms === null ? [] : [['latency legs p50 / p99: producer ack; writer publishes the event; event reaches the bench', legs(s.latency_legs_ms)]]),
     ...(['latency', 'pipeline'] as const).map((phase) => [`writer batch, ${phase === 'latency' ? 'latency mode' : 'backlog drain'} (mean ops; apply / publish / commit)`, breakdown(s.writer_batches[phase])]),
     ['get p50 / p99', `${n(s.get_p50_ms, 2)} / ${n(s.get_p99_ms, 2)} ms`],
     [`list (${n(s.list_pins)} pins)`, `${n(s.list_pins_per_s)} pins/s, RSS +${n(s.list_rss_growth_mb, 1)} MB`],

@@ -34,6 +34,24 @@ export interface BatchBreakdown {
   readonly fetch_age_ms?: { readonly p50: number; readonly p99: number };
 }
 
+/**
+ * The latency mode's ops split at two points, p50 / p99 ms of each leg over the ops that arrived:
+ * - `producer`: scheduled send → the producer SDK's acknowledgement (its queue, linger, acks=all);
+ * - `to_event`: scheduled send → the writer publishing the op's event (the event record's
+ *   timestamp), so it includes the producer's send, the wait in Kafka and the writer's apply;
+ * - `event_delivery`: that publish → the bench's events consumer receiving the event.
+ */
+export interface LatencyLegs {
+  readonly producer: Quantiles;
+  readonly to_event: Quantiles;
+  readonly event_delivery: Quantiles;
+}
+
+export interface Quantiles {
+  readonly p50: number;
+  readonly p99: number;
+}
+
 export interface BenchSummary {
   readonly pins: number;
   readonly ceiling_pins_per_s: number;
@@ -57,6 +75,13 @@ export interface BenchSummary {
    * whose log line has no writer metrics: `--no-writer-metrics`, or a failed scrape).
    */
   readonly writer_batches: { readonly latency: BatchBreakdown | null; readonly pipeline: BatchBreakdown | null };
+  /**
+   * The latency mode's warm-up (`--latency-warmup-seconds`): its ops are not in latency_ms (null
+   * for logs from before the warm-up, or a run without one). Its lost ops count in latency_lost.
+   */
+  readonly latency_warmup_ms: { readonly ops: number; readonly seconds: number; readonly p50: number; readonly p99: number } | null;
+  /** Where the latency mode's time went, per op (null in logs from before these were kept). */
+  readonly latency_legs_ms: LatencyLegs | null;
   readonly get_p50_ms: number;
   readonly get_p99_ms: number;
   readonly list_pins_per_s: number;
@@ -140,6 +165,27 @@ function ageQuantiles(h: unknown): { p50: number; p99: number } | null {
   return p50 === undefined || p99 === undefined ? null : { p50: round(p50 * 1000, 1), p99: round(p99 * 1000, 1) };
 }
 
+/** The latency line's warm-up figures (null without a warm-up). */
+function warmup(line: Fields): BenchSummary['latency_warmup_ms'] {
+  const seconds = line['warmup_seconds'];
+  const lat = line['warmup_latencies_ms'];
+  if (typeof seconds !== 'number' || seconds === 0 || !Array.isArray(lat)) return null;
+  const values = lat.filter((v): v is number => typeof v === 'number');
+  return { ops: num(line, 'warmup_ops'), seconds, p50: round(percentile(values, 50), 1), p99: round(percentile(values, 99), 1) };
+}
+
+/** The latency line's legs (null without its per-op acked_ms / published_ms arrays). */
+export function latencyLegs(line: Fields): LatencyLegs | null {
+  const total = line['latencies_ms'];
+  const acked = line['acked_ms'];
+  const published = line['published_ms'];
+  if (!Array.isArray(total) || !Array.isArray(acked) || !Array.isArray(published)) return null;
+  const finite = (values: readonly unknown[]): number[] => values.filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+  const q = (values: readonly number[]): Quantiles => ({ p50: round(percentile(values, 50), 1), p99: round(percentile(values, 99), 1) });
+  const delivery = (total as unknown[]).map((t, i) => (typeof t === 'number' && typeof published[i] === 'number' ? t - (published[i] as number) : Number.NaN));
+  return { producer: q(finite(acked)), to_event: q(finite(published)), event_delivery: q(finite(delivery)) };
+}
+
 /** The IPFS Cluster peer's rate: pins it accepted (POSTs without error) over the time until its state listed them. */
 export function ipfsClusterRate(line: Fields): number {
   const accepted = num(line, 'pins') - num(line, 'post_errors');
@@ -185,8 +231,10 @@ export function summarize(lines: readonly LogLine[]): BenchSummary {
     latency_ms: { p50: round(percentile(lat, 50), 1), p95: round(percentile(lat, 95), 1), p99: round(percentile(lat, 99), 1), max: round(percentile(lat, 100), 1) },
     offered_pins_per_s: num(latency, 'offered_pins_per_s'),
     latency_ops: num(latency, 'ops'),
-    latency_lost: num(latency, 'lost'),
+    latency_lost: num(latency, 'lost') + (typeof latency['warmup_lost'] === 'number' ? latency['warmup_lost'] : 0),
+    latency_warmup_ms: warmup(latency),
     writer_batches: { latency: batchBreakdown(latency), pipeline: batchBreakdown(pipeline) },
+    latency_legs_ms: latencyLegs(latency),
     get_p50_ms: round(percentile(gets, 50), 3),
     get_p99_ms: round(percentile(gets, 99), 3),
     list_pins_per_s: rate(num(reads, 'list_pins'), num(reads, 'list_ms')),

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { formatJson, formatTable } from '../../../src/bench/report.js';
 import { readRunLog, type LogLine } from '../../../src/bench/run-log.js';
-import { batchBreakdown, summarize } from '../../../src/bench/summary.js';
+import { batchBreakdown, latencyLegs, summarize } from '../../../src/bench/summary.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const h = (sum: number, count: number): { sum: number; count: number; buckets: Array<[string, number]> } => ({ sum, count, buckets: [['+Inf', count]] });
@@ -62,6 +62,32 @@ describe('writer batch breakdown', () => {
   it('recomputes the breakdown of the kept 2026-11-25 run that docs/benchmarks.md quotes', () => {
     const s = summarize(readRunLog(join(ROOT, 'docs/bench-runs/2026-11-25-pins-100000.ndjson')));
     expect(s.writer_batches.latency).toEqual({ batches: 1307, ops_per_batch: 27, apply_ms: 114.1, publish_ms: 31.6, commit_ms: 28.3 });
+  });
+});
+
+describe('latency legs', () => {
+  it('split each op at the producer ack and the event publish, and skip ops missing a point', () => {
+    const line = { latencies_ms: [100, 40, 60, 300], acked_ms: [10, 5, null, 20], published_ms: [70, 30, 50, null] };
+    // Delivery is total − published per op: 30, 10, 10 (the op without a publish time is left out).
+    expect(latencyLegs(line)).toEqual({ producer: { p50: 10, p99: 20 }, to_event: { p50: 50, p99: 70 }, event_delivery: { p50: 10, p99: 30 } });
+    const s = summarize(log(undefined).map((l) => (l.phase === 'latency' ? { ...l, ...line } : l)));
+    expect(s.latency_legs_ms).toEqual(latencyLegs(line));
+    expect(formatTable(s, 'x.ndjson')).toContain('10.0 / 20.0; 50.0 / 70.0; +10.0 / 30.0 ms');
+  });
+
+  it('keep the warm-up apart: its ops are not in latency_ms, but an op it lost counts as lost', () => {
+    const warm = { warmup_seconds: 3, warmup_ops: 4, warmup_lost: 1, warmup_latencies_ms: [300, 100, 200] };
+    const s = summarize(log(undefined).map((l) => (l.phase === 'latency' ? { ...l, ...warm } : l)));
+    expect(s.latency_ms.p99).toBe(10);
+    expect(s.latency_warmup_ms).toEqual({ ops: 4, seconds: 3, p50: 200, p99: 300 });
+    expect(s.latency_lost).toBe(1);
+    expect(formatTable(s, 'x.ndjson')).toContain('latency warm-up before it (3 s, 4 ops, not counted above): p50 / p99');
+    expect(summarize(log(undefined)).latency_warmup_ms).toBeNull();
+  });
+
+  it('are null for a log from before they were kept', () => {
+    expect(summarize(log(undefined)).latency_legs_ms).toBeNull();
+    expect(formatTable(summarize(log(undefined)), 'x.ndjson')).not.toContain('latency legs');
   });
 });
 
