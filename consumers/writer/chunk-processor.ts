@@ -86,6 +86,16 @@ export type ChunkOutcome =
   /** The writer must stop without committing. */
   | { readonly kind: 'failed'; readonly error: Error };
 
+/**
+ * A chunk applied and published whose offset commit was started but not awaited
+ * (`processGroupAsync`): `commit` settles with `committed`, or the reason it was not.
+ */
+export interface PublishedOutcome {
+  readonly kind: 'published';
+  readonly next: string;
+  readonly commit: Promise<ChunkOutcome>;
+}
+
 /** What the processor last saw of its dependencies, for ready() and /readyz. */
 export interface ChunkHealth {
   readonly database: boolean;
@@ -123,14 +133,25 @@ export class ChunkProcessor {
     return (await this.processGroup([{ chunk, ports }]))[0]!;
   }
 
+  /** processGroupAsync, then each chunk's offset commit awaited. */
+  async processGroup(items: ReadonlyArray<{ readonly chunk: Chunk; readonly ports: ChunkPorts }>): Promise<ChunkOutcome[]> {
+    const outcomes = await this.processGroupAsync(items);
+    return Promise.all(outcomes.map((o) => (o.kind === 'published' ? o.commit : o)));
+  }
+
   /**
    * Several chunks (of different partitions, gathered by gatherer.ts) as one: one apply of all
    * their ops, one publish of all their outputs, then each chunk's offset commit (the adapter
    * coalesces them into one request). The rules are those of one chunk: nothing is written unless
    * every chunk of the group is still owned and the lease is held, and no offset is committed past
    * an op that was neither applied nor dead-lettered for an input reason. One outcome per item.
+   *
+   * Resolves once the group is applied and published: a chunk's commit is then started, never
+   * before, and left in flight (`published`), so the consumer can fetch and apply the next ops
+   * while the offset is being committed. A partition's commits are sent one after another in
+   * the order they were started, so its committed offset only moves forward.
    */
-  async processGroup(items: ReadonlyArray<{ readonly chunk: Chunk; readonly ports: ChunkPorts }>): Promise<ChunkOutcome[]> {
+  async processGroupAsync(items: ReadonlyArray<{ readonly chunk: Chunk; readonly ports: ChunkPorts }>): Promise<Array<ChunkOutcome | PublishedOutcome>> {
     const { metrics } = this.o;
     const outcomes: Array<ChunkOutcome | undefined> = items.map(({ chunk, ports }) => {
       if (chunk.messages.length === 0) throw new Error('empty chunk');
@@ -186,15 +207,27 @@ export class ChunkProcessor {
     const published = await this.publish(unit, out);
     if (published !== null) return outcomes.map((o) => o ?? published);
 
-    const committed = await Promise.all(
-      live.map(async ({ chunk, ports }): Promise<ChunkOutcome> => {
-        const next = (BigInt(chunk.messages[chunk.messages.length - 1]!.offset) + 1n).toString();
-        const stop = await this.commit(chunk, ports, { topic: chunk.topic, partition: chunk.partition, offset: next });
-        return stop ?? { kind: 'committed', next };
-      }),
-    );
+    const started = live.map(({ chunk, ports }): PublishedOutcome => {
+      const next = (BigInt(chunk.messages[chunk.messages.length - 1]!.offset) + 1n).toString();
+      const commit = this.commitInOrder(chunk, ports, { topic: chunk.topic, partition: chunk.partition, offset: next }).then((stop): ChunkOutcome => stop ?? { kind: 'committed', next });
+      return { kind: 'published', next, commit };
+    });
     let k = 0;
-    return outcomes.map((o) => o ?? committed[k++]!);
+    return outcomes.map((o) => o ?? started[k++]!);
+  }
+
+  /** Each partition's last commit started, so the next one waits for it (settled either way). */
+  private readonly commitTails = new Map<string, Promise<unknown>>();
+
+  private commitInOrder(chunk: Chunk, ports: ChunkPorts, position: CommitPosition): Promise<Stop | null> {
+    const key = `${position.topic}/${position.partition}`;
+    const mine = (this.commitTails.get(key) ?? Promise.resolve()).then(() => this.commit(chunk, ports, position));
+    const tail = mine.catch(() => undefined);
+    this.commitTails.set(key, tail);
+    void tail.then(() => {
+      if (this.commitTails.get(key) === tail) this.commitTails.delete(key);
+    });
+    return mine;
   }
 
   /** The whole unit in one apply; if the database refuses it for an input reason, op by op. */

@@ -10,7 +10,7 @@ import type { Logger } from '../../src/log.js';
 import { toKafkaError } from '../../src/kafka/errors.js';
 import { CoPartitionAssigner } from './assigner.js';
 import { Gatherer } from './gatherer.js';
-import type { Chunk, ChunkConsumer, ChunkOutcome, CommitPosition } from './chunk-processor.js';
+import type { Chunk, ChunkConsumer, ChunkOutcome, CommitPosition, PublishedOutcome } from './chunk-processor.js';
 import { coalescing, flattenTopicMessages, groupByTopic, messageBytes, MAX_COALESCED_ITEMS, type TopicMessage } from './publisher.js';
 import type { TopicMessages } from './outputs.js';
 
@@ -20,6 +20,13 @@ const { ConfigResourceTypes } = kafkajs;
 /** Fetch sizes: bounded memory with a backlog of any size (docs/profiles/writer.md). */
 const FETCH_BYTES_PER_PARTITION = 64 * 1024;
 const FETCH_BYTES = 1024 * 1024;
+
+/**
+ * Chunks of one partition whose offset commit may still be in flight when the next one starts.
+ * Two lets a commit overlap the next chunk's apply; more would only let commits pile up behind a
+ * slow coordinator (everything is bounded, design §5).
+ */
+const MAX_UNCOMMITTED_CHUNKS = 2;
 
 /** The broker's default max.message.bytes (1 MiB + 12); outputs stay under it unless told otherwise. */
 export const DEFAULT_MAX_MESSAGE_BYTES = 1_048_588;
@@ -113,7 +120,7 @@ export interface KafkaGroup {
    * Connects the producer and the consumer and starts consuming through `processGroup` (one item
    * per chunk; several when small chunks were gathered; one outcome per item).
    */
-  start(processGroup: (items: readonly GroupItem[]) => Promise<readonly ChunkOutcome[]>, onFailed: (err: Error) => void): Promise<void>;
+  start(processGroup: (items: readonly GroupItem[]) => Promise<ReadonlyArray<ChunkOutcome | PublishedOutcome>>, onFailed: (err: Error) => void): Promise<void>;
   /**
    * Stops fetching, waits for in-flight chunks (which commit while the consumer still runs: a
    * stopped kafkajs consumer silently drops commits), then leaves the group and disconnects.
@@ -156,7 +163,7 @@ export function createKafkaGroup(o: KafkaGroupOptions): KafkaGroup {
   return {
     async start(processGroup, onFailed) {
       // Chunks of half max_batch_ops or more are a backlog: they keep per-partition parallelism.
-      const gatherer = new Gatherer<GroupItem, ChunkOutcome>({
+      const gatherer = new Gatherer<GroupItem, ChunkOutcome | PublishedOutcome>({
         maxOps: o.maxBatchOps,
         soloOps: o.jointCommit ? Math.max(1, Math.floor(o.maxBatchOps / 2)) : 0,
         sizeOf: (item) => item.chunk.messages.length,
@@ -188,11 +195,55 @@ export function createKafkaGroup(o: KafkaGroupOptions): KafkaGroup {
         if (!e.payload.restart) o.onCrash(e.payload.error);
       });
 
+      /** Work the drain must wait for: eachBatch calls and the offset commits they left in flight. */
+      const track = (p: Promise<unknown>): void => {
+        const tracked: Promise<void> = p.then(
+          () => undefined,
+          () => undefined,
+        );
+        inFlight.add(tracked);
+        void tracked.finally(() => inFlight.delete(tracked));
+      };
+      /** A commit left in flight that did not commit: a failure stops the writer; a lost partition is only logged. */
+      const settleCommit = async (commit: Promise<ChunkOutcome>, chunk: Chunk): Promise<void> => {
+        let outcome: ChunkOutcome;
+        try {
+          outcome = await commit;
+        } catch (err: unknown) {
+          outcome = { kind: 'failed', error: err instanceof Error ? err : new Error(String(err)) };
+        }
+        if (outcome.kind === 'failed') {
+          draining = abandoned = true;
+          onFailed(outcome.error);
+        } else if (outcome.kind === 'dropped') {
+          // Its ops were applied and published; the partition's next owner redoes them from the last commit (dedup).
+          o.logger.warn({ topic: chunk.topic, partition: chunk.partition, reason: outcome.reason, generation: chunk.generation, current: membership.generation }, 'offset not committed: the partition is no longer ours');
+        }
+      };
+
+      /** Per partition, the commits left in flight; a partition has at most MAX_UNCOMMITTED_CHUNKS. */
+      const uncommitted = new Map<string, Array<Promise<void>>>();
+      const leaveInFlight = (key: string, settled: Promise<void>): void => {
+        const list = uncommitted.get(key) ?? [];
+        uncommitted.set(key, list);
+        list.push(settled);
+        track(settled);
+        void settled.finally(() => {
+          list.splice(list.indexOf(settled), 1);
+          if (list.length === 0 && uncommitted.get(key) === list) uncommitted.delete(key);
+        });
+      };
+      /** Waits until the partition may leave one more commit in flight. */
+      const commitRoom = async (key: string): Promise<void> => {
+        for (let list = uncommitted.get(key); list !== undefined && list.length >= MAX_UNCOMMITTED_CHUNKS; list = uncommitted.get(key)) await list[0];
+      };
+
       const eachBatch = async (payload: EachBatchPayload): Promise<void> => {
         const { batch } = payload;
         const generation = membership.generation;
         const first = batch.messages[0];
         o.onBatch?.(batch.topic, batch.partition, Number(batch.offsetLag()), first === undefined ? null : Date.now() - Number(first.timestamp));
+        const partitionKey = `${batch.topic}/${batch.partition}`;
         const ports: ChunkConsumer = {
           publish: (messages: TopicMessages[]) => classified('publish', () => sendOutputs(flattenTopicMessages(messages))),
           commit: (position) => classified('commit', () => commitOffsets([position])),
@@ -204,7 +255,10 @@ export function createKafkaGroup(o: KafkaGroupOptions): KafkaGroup {
           if (draining || abandoned || !payload.isRunning() || payload.isStale()) return;
           const messages = batch.messages.slice(i, i + o.maxBatchOps).map((m) => ({ offset: m.offset, key: m.key, value: m.value }));
           const chunk: Chunk = { topic: batch.topic, partition: batch.partition, generation, messages };
+          await commitRoom(partitionKey);
           const outcome = await gatherer.submit({ chunk, consumer: ports });
+          // Applied and published: its offset commit runs on while this partition goes on (the drain waits for it).
+          if (outcome.kind === 'published') leaveInFlight(partitionKey, settleCommit(outcome.commit, chunk));
           if (outcome.kind === 'failed') {
             draining = abandoned = true;
             onFailed(outcome.error);
@@ -229,8 +283,7 @@ export function createKafkaGroup(o: KafkaGroupOptions): KafkaGroup {
         partitionsConsumedConcurrently: o.partitionsConcurrently,
         eachBatch: (payload) => {
           const p = eachBatch(payload);
-          const tracked = p.catch(() => undefined).finally(() => inFlight.delete(tracked));
-          inFlight.add(tracked);
+          track(p);
           return p;
         },
       });

@@ -130,7 +130,7 @@ export function createWriter(options: WriterOptions): Writer {
         });
         group = g;
         const apply = (ops: Parameters<PinStore['apply']>[0], beforeSend: () => void): ReturnType<PinStore['apply']> => store.apply(ops, { beforeSend });
-        await g.start((items) => processor.processGroup(items.map(({ chunk, consumer }) => ({ chunk, ports: { ...consumer, apply } }))), (err) => fail(err));
+        await g.start((items) => processor.processGroupAsync(items.map(({ chunk, consumer }) => ({ chunk, ports: { ...consumer, apply } }))), (err) => fail(err));
         lifecycle.to('running');
       } catch (err: unknown) {
         lifecycle.to('failed');

@@ -24,7 +24,7 @@ import { withOverrides, writeChildConfig } from '../../src/bench/config-file.js'
 import { clockTicks, localServerPids, serverTicks, spawnChild, stopChild } from '../../src/bench/proc.js';
 import { waitForDrain } from '../../src/bench/pipeline.js';
 import { measureLatency } from '../../src/bench/latency.js';
-import { percentile } from '../../src/bench/summary.js';
+import { latencyLegs, percentile } from '../../src/bench/summary.js';
 import { diffHistograms, scrape, type HistogramSnapshot } from '../../src/bench/prom.js';
 import { createTarget, dropTarget, newRunId } from '../../src/bench/targets.js';
 import { benchPeers } from '../../src/bench/workload.js';
@@ -48,6 +48,8 @@ const rounds = Number(flag('--rounds') ?? 2);
 /** With --latency R: after the drain, R pins/s for --latency-seconds (default 10), p50/p99 recorded. */
 const latencyRate = flag('--latency') === undefined ? undefined : Number(flag('--latency'));
 const latencySeconds = Number(flag('--latency-seconds') ?? 10);
+/** Seconds of the same load before the measured ones (as `pinstate bench --latency-warmup-seconds`). */
+const latencyWarmupSeconds = Number(flag('--latency-warmup-seconds') ?? 3);
 const variants: Variant[] = [];
 args.forEach((a, i) => {
   if (a !== '--variant') return;
@@ -101,12 +103,16 @@ const baseTs = Date.now();
         };
         let latency: Record<string, number | null> = {};
         if (latencyRate !== undefined) {
-          const lat = await measureLatency(config, logger, { seed, peers, firstIndex: pins, pinsPerSecond: latencyRate, seconds: latencySeconds });
+          const lat = await measureLatency(config, logger, { seed, peers, firstIndex: pins, pinsPerSecond: latencyRate, seconds: latencySeconds, warmupSeconds: latencyWarmupSeconds });
+          const legs = latencyLegs({ latencies_ms: lat.latenciesMs, acked_ms: lat.ackedMs, published_ms: lat.publishedMs });
           const during = url === undefined ? {} : diffHistograms(drained, await scrape(url).catch(() => ({})));
           latency = {
             lat_p50_ms: percentile(lat.latenciesMs, 50),
             lat_p99_ms: percentile(lat.latenciesMs, 99),
-            lat_lost: lat.lost,
+            lat_lost: lat.lost + lat.warmupLost,
+            lat_to_event_p50_ms: legs?.to_event.p50 ?? null,
+            lat_to_event_p99_ms: legs?.to_event.p99 ?? null,
+            lat_delivery_p99_ms: legs?.event_delivery.p99 ?? null,
             lat_apply_ms: mean(during, 'apply_seconds'),
             lat_publish_ms: mean(during, 'publish_seconds'),
             lat_commit_ms: mean(during, 'commit_seconds'),

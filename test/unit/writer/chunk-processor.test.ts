@@ -437,3 +437,84 @@ describe('ChunkProcessor.processGroup (small chunks of several partitions togeth
     expect(h.commits).toEqual([]);
   });
 });
+
+describe('ChunkProcessor.processGroupAsync (the offset commit left in flight)', () => {
+  /** A commit port that holds every commit until the test releases it. */
+  function heldCommits(h: Harness): { ports: ChunkPorts; release: () => void; sent: CommitPosition[] } {
+    const sent: CommitPosition[] = [];
+    const waiting: Array<() => void> = [];
+    const ports: ChunkPorts = {
+      ...h.ports(),
+      commit: (position) => {
+        sent.push(position);
+        return new Promise<void>((resolve) => waiting.push(resolve));
+      },
+    };
+    return { ports, sent, release: () => waiting.splice(0).forEach((r) => r()) };
+  }
+
+  it('resolves once applied and published, with the commit started after the publish and still in flight', async () => {
+    const h = new Harness();
+    const held = heldCommits(h);
+    let commitsAtPublish = -1;
+    const ports: ChunkPorts = {
+      ...held.ports,
+      publish: (messages) => {
+        commitsAtPublish = held.sent.length;
+        h.published.push(messages);
+        return Promise.resolve();
+      },
+    };
+    const chunk = chunkOf([null]);
+    const [out] = await h.processor.processGroupAsync([{ chunk, ports }]);
+    expect(commitsAtPublish).toBe(0);
+    expect(out).toMatchObject({ kind: 'published', next: '101' });
+    await Promise.resolve();
+    expect(held.sent).toEqual([{ topic: TOPIC, partition: PARTITION, offset: '101' }]);
+    let settled = false;
+    const commit = (out as { commit: Promise<unknown> }).commit.then((c) => ((settled = true), c));
+    await new Promise((r) => setTimeout(r, 5));
+    expect(settled).toBe(false);
+    held.release();
+    expect(await commit).toEqual({ kind: 'committed', next: '101' });
+  });
+
+  it("a partition's commits go one after another in start order, even when the first one is retried", async () => {
+    const h = new Harness();
+    const sent: string[] = [];
+    let first = true;
+    let releaseFirst!: () => void;
+    const firstFails = new Promise<void>((resolve) => (releaseFirst = resolve));
+    const ports: ChunkPorts = {
+      ...h.ports(),
+      commit: async (position) => {
+        sent.push(position.offset);
+        if (first) {
+          first = false;
+          await firstFails;
+          throw new KafkaJSConnectionError('coordinator down');
+        }
+      },
+    };
+    const [a] = await h.processor.processGroupAsync([{ chunk: chunkOf(['a']), ports }]);
+    const later: Chunk = { ...chunkOf(['b']), messages: [{ offset: '105', key: null, value: intent('b') }] };
+    const [b] = await h.processor.processGroupAsync([{ chunk: later, ports }]);
+    await new Promise((r) => setTimeout(r, 5));
+    // The second commit waits for the first, which is still failing: nothing of it is sent yet.
+    expect(sent).toEqual(['101']);
+    releaseFirst();
+    expect(await (a as { commit: Promise<unknown> }).commit).toEqual({ kind: 'committed', next: '101' });
+    expect(await (b as { commit: Promise<unknown> }).commit).toEqual({ kind: 'committed', next: '106' });
+    // The retry of 101 went before 106: the committed offset never moves back.
+    expect(sent).toEqual(['101', '101', '106']);
+  });
+
+  it('a commit that finds the partition gone settles as dropped, and a refused one as failed', async () => {
+    const h = new Harness();
+    const [out] = await h.processor.processGroupAsync([{ chunk: chunkOf(['a']), ports: { ...h.ports(), commit: () => Promise.reject(rebalance()) } }]);
+    expect(await (out as { commit: Promise<unknown> }).commit).toEqual({ kind: 'dropped', reason: 'rejoin' });
+    const g = new Harness();
+    const [bad] = await g.processor.processGroupAsync([{ chunk: chunkOf(['a']), ports: { ...g.ports(), commit: () => Promise.reject(tooLarge()) } }]);
+    expect(await (bad as { commit: Promise<unknown> }).commit).toMatchObject({ kind: 'failed' });
+  });
+});
