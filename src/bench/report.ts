@@ -48,7 +48,7 @@ export function formatTable(s: BenchSummary, logPath: string): string {
     [`latency p50 / p95 / p99 / max at ${n(s.offered_pins_per_s)} pins/s`, `${n(s.latency_ms.p50, 1)} / ${n(s.latency_ms.p95, 1)} / ${n(s.latency_ms.p99, 1)} / ${n(s.latency_ms.max, 1)} ms`],
     ['latency ops (lost)', `${n(s.latency_ops)} (${n(s.latency_lost)})`],
     ...(s.latency_warmup_ms === null ? [] : [[`latency warm-up before it (${n(s.latency_warmup_ms.seconds)} s, ${n(s.latency_warmup_ms.ops)} ops, not counted above): p50 / p99`, `${n(s.latency_warmup_ms.p50, 1)} / ${n(s.latency_warmup_ms.p99, 1)} ms`]]),
-    ...(s.latency_legs_ms === null ? [] : [['latency legs p50 / p99: producer ack; writer publishes the event; event reaches the bench', legs(s.latency_legs_ms)]]),
+    ...(s.latency_legs_ms === null ? [] : [['latency legs p50 / p99: producer ack; event published; + delivery', legs(s.latency_legs_ms)]]),
     ...(['latency', 'pipeline'] as const).map((phase) => [`writer batch, ${phase === 'latency' ? 'latency mode' : 'backlog drain'} (mean ops; apply / publish / commit)`, breakdown(s.writer_batches[phase])]),
     ['get p50 / p99', `${n(s.get_p50_ms, 2)} / ${n(s.get_p99_ms, 2)} ms`],
     [`list (${n(s.list_pins)} pins)`, `${n(s.list_pins_per_s)} pins/s, RSS +${n(s.list_rss_growth_mb, 1)} MB`],

@@ -176,7 +176,7 @@ const kafkaSchema = object({
 
 const writerSchema = object({
   max_batch_ops: int(1).prefault(1000),
-  partitions_concurrently: int(1).prefault(16),
+  partitions_concurrently: int(1).prefault(64),
   joint_commit: z.boolean({ error: 'expected true or false' }).prefault(true),
   drain_timeout: timeout().prefault('30s'),
   session_timeout: timeout().prefault('30s'),

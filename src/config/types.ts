@@ -130,7 +130,7 @@ export interface KafkaConfig {
 export interface WriterConfig {
   /** `writer.max_batch_ops`: ops applied per store commit, default 1000. */
   readonly maxBatchOps: number;
-  /** `writer.partitions_concurrently`: Kafka partitions processed at once, default 16. */
+  /** `writer.partitions_concurrently`: Kafka partitions processed at once, default 64 (the default partition count). */
   readonly partitionsConcurrently: number;
   /**
    * `writer.joint_commit`, default true: small chunks of different partitions fetched together are

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { formatJson, formatTable } from '../../../src/bench/report.js';
 import { readRunLog, type LogLine } from '../../../src/bench/run-log.js';
-import { batchBreakdown, latencyLegs, summarize } from '../../../src/bench/summary.js';
+import { batchBreakdown, latencyLegs, percentile, summarize } from '../../../src/bench/summary.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const h = (sum: number, count: number): { sum: number; count: number; buckets: Array<[string, number]> } => ({ sum, count, buckets: [['+Inf', count]] });
@@ -154,5 +154,77 @@ describe('the 2026-12-07 joint commit off/on runs (the correction) that docs/ben
     expect(Math.round(s.pipeline_pins_per_s)).toBe(pipeline);
     // The log's options name the setting; that it reaches the writer child is bench-pure.test.ts's check.
     expect(readFileSync(file, 'utf8')).toContain(`"joint_commit":${name.startsWith('on') ? 'true' : 'false'}`);
+  });
+});
+
+describe("the 2026-12-07 latency-leg runs that docs/benchmarks.md quotes (the bench's events consumer, async commit)", () => {
+  const run = (name: string): LogLine[] => readRunLog(join(ROOT, `docs/bench-runs/2026-12-07-events-consumer-${name}-pins-20000-offered-250.ndjson`));
+
+  it.each([
+    ['autocommit', [178.2, 315.4, 403.9], { producer: { p50: 9.3, p99: 44.8 }, to_event: { p50: 61.7, p99: 226.7 }, event_delivery: { p50: 109.9, p99: 252.6 } }],
+    ['no-autocommit', [43.8, 110.1, 283.5], { producer: { p50: 8.1, p99: 46.3 }, to_event: { p50: 39.5, p99: 275.5 }, event_delivery: { p50: 4.2, p99: 27.2 } }],
+  ] as const)('%s: latency and legs as quoted', (name, [p50, p95, p99], legs) => {
+    const s = summarize(run(name));
+    expect([s.latency_ms.p50, s.latency_ms.p95, s.latency_ms.p99]).toEqual([p50, p95, p99]);
+    expect(s.latency_legs_ms).toEqual(legs);
+  });
+
+  it('no-autocommit: the p99 of the first second of sends vs each of the next nineteen', () => {
+    const line = run('no-autocommit').find((l) => l.phase === 'latency')!;
+    const lat = line['latencies_ms'] as number[];
+    const perSecond = 2 * (line['offered_pins_per_s'] as number);
+    const p99s: number[] = [];
+    for (let i = 0; i < lat.length; i += perSecond) p99s.push(percentile(lat.slice(i, i + perSecond), 99));
+    expect(p99s).toHaveLength(20);
+    expect(p99s[0]).toBe(407.1);
+    expect(Math.min(...p99s.slice(1))).toBe(57.9);
+    expect(Math.max(...p99s.slice(1))).toBe(176.1);
+  });
+
+  it('the async-commit writer-ab log gives the rounds quoted', () => {
+    const lines = readFileSync(join(ROOT, 'docs/bench-runs/writer-ab/2026-12-07-async-commit-vs-sync-latency-250.ab.ndjson'), 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { variant: string; round: number; lat_p50_ms: number; lat_p99_ms: number; pins_per_s: number; cassandra_cpu_us_per_pin: number });
+    const row = (variant: string): Array<[number, number, number]> => lines.filter((l) => l.variant === variant).map((l) => [l.lat_p50_ms, l.lat_p99_ms, l.pins_per_s]);
+    expect(row('sync')).toEqual([[124.5, 481, 909], [78.4, 256.9, 1277], [90.5, 295.1, 1355]]);
+    expect(row('async')).toEqual([[55.4, 198.1, 1323], [63.6, 260.5, 1353], [59.4, 231.1, 1422]]);
+    const cassandra = lines.map((l) => l.cassandra_cpu_us_per_pin);
+    expect([Math.min(...cassandra), Math.max(...cassandra)]).toEqual([707, 834]);
+  });
+});
+
+describe('the 2026-12-07 partitions_concurrently 16 vs 64 rounds that docs/benchmarks.md quotes', () => {
+  type Row = { variant: string; round: number; lat_p50_ms: number; lat_p99_ms: number; pins_per_s: number; writer_peak_rss_mb: number; lat_to_event_p99_ms: number; lat_delivery_p99_ms: number; lat_apply_ms: number; lat_publish_ms: number; lat_commit_ms: number };
+  const rows = ['a', 'b'].flatMap((set) =>
+    readFileSync(join(ROOT, `docs/bench-runs/writer-ab/2026-12-07-partitions-concurrently-16-vs-64-latency-250-${set}.ab.ndjson`), 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Row),
+  );
+  const of = (variant: string): Row[] => rows.filter((r) => r.variant === variant);
+  const median = (xs: number[]): number => {
+    const s = [...xs].sort((a, b) => a - b);
+    return s.length % 2 === 1 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+  };
+  const range = (xs: number[]): [number, number] => [Math.min(...xs), Math.max(...xs)];
+
+  it('gives the rounds, medians and ranges quoted', () => {
+    expect(of('pc16').map((r) => [r.lat_p50_ms, r.lat_p99_ms, r.pins_per_s])).toEqual([[57.5, 241.3, 1387], [42.7, 148.9, 1732], [42.1, 236.3, 1635], [188.3, 739.8, 1464], [70.5, 265.3, 1488], [59.3, 173, 1344]]);
+    expect(of('pc64').map((r) => [r.lat_p50_ms, r.lat_p99_ms, r.pins_per_s])).toEqual([[53.2, 158.6, 1512], [49, 172, 1547], [44.8, 154.4, 1793], [64.5, 201.1, 1424], [61.9, 168.1, 1145], [49.8, 322.9, 1464]]);
+    expect([median(of('pc16').map((r) => r.lat_p50_ms)), median(of('pc16').map((r) => r.lat_p99_ms)), median(of('pc16').map((r) => r.pins_per_s))]).toEqual([58.4, 238.8, 1476]);
+    expect(median(of('pc64').map((r) => r.lat_p50_ms))).toBeCloseTo(51.5, 6);
+    expect(median(of('pc64').map((r) => r.lat_p99_ms))).toBeCloseTo(170.05, 6);
+    expect(median(of('pc64').map((r) => r.pins_per_s))).toBe(1488);
+    const lowerAt64 = of('pc64').filter((r, i) => r.lat_p99_ms < of('pc16')[i]!.lat_p99_ms).length;
+    expect(lowerAt64).toBe(4);
+    expect(range(of('pc64').map((r) => r.writer_peak_rss_mb))).toEqual([357, 390]);
+    expect(range(of('pc16').map((r) => r.writer_peak_rss_mb))).toEqual([347, 378]);
+    const at64 = of('pc64');
+    expect(range(at64.map((r) => r.lat_to_event_p99_ms))).toEqual([137.3, 313.8]);
+    expect(range(at64.map((r) => r.lat_delivery_p99_ms))).toEqual([24.1, 35.3]);
+    expect(range(at64.map((r) => r.lat_apply_ms))).toEqual([12.6, 21.2]);
+    expect(range(at64.map((r) => r.lat_publish_ms))).toEqual([4.2, 6.3]);
+    expect(range(at64.map((r) => r.lat_commit_ms))).toEqual([17.3, 22.3]);
   });
 });

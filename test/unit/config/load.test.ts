@@ -70,7 +70,7 @@ const EXPECTED_DEFAULTS: PinstateConfig = {
     connectionTimeoutMs: 10_000,
     requestTimeoutMs: 30_000,
   },
-  writer: { maxBatchOps: 1000, partitionsConcurrently: 16, jointCommit: true, drainTimeoutMs: 30_000, sessionTimeoutMs: 30_000, heartbeatIntervalMs: 3000 },
+  writer: { maxBatchOps: 1000, partitionsConcurrently: 64, jointCommit: true, drainTimeoutMs: 30_000, sessionTimeoutMs: 30_000, heartbeatIntervalMs: 3000 },
   agent: {
     ipfsApi: 'http://127.0.0.1:5001',
     peerId: undefined,
