@@ -136,7 +136,7 @@ export class ChunkProcessor {
   /** processGroupAsync, then each chunk's offset commit awaited. */
   async processGroup(items: ReadonlyArray<{ readonly chunk: Chunk; readonly ports: ChunkPorts }>): Promise<ChunkOutcome[]> {
     const outcomes = await this.processGroupAsync(items);
-    return Promise.all(outcomes.map((o) => (o.kind === 'published' ? o.commit : o)));
+    return Promise.all(outcomes.map(async (o) => (o.kind === 'published' ? o.commit : o)));
   }
 
   /**

@@ -229,7 +229,7 @@ export function createKafkaGroup(o: KafkaGroupOptions): KafkaGroup {
         list.push(settled);
         track(settled);
         void settled.finally(() => {
-          list.splice(list.indexOf(settled), 1);
+          void list.splice(list.indexOf(settled), 1);
           if (list.length === 0 && uncommitted.get(key) === list) uncommitted.delete(key);
         });
       };

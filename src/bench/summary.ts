@@ -182,7 +182,10 @@ export function latencyLegs(line: Fields): LatencyLegs | null {
   if (!Array.isArray(total) || !Array.isArray(acked) || !Array.isArray(published)) return null;
   const finite = (values: readonly unknown[]): number[] => values.filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
   const q = (values: readonly number[]): Quantiles => ({ p50: round(percentile(values, 50), 1), p99: round(percentile(values, 99), 1) });
-  const delivery = (total as unknown[]).map((t, i) => (typeof t === 'number' && typeof published[i] === 'number' ? t - (published[i] as number) : Number.NaN));
+  const delivery = (total as unknown[]).map((t, i) => {
+    const at: unknown = published[i];
+    return typeof t === 'number' && typeof at === 'number' ? t - at : Number.NaN;
+  });
   return { producer: q(finite(acked)), to_event: q(finite(published)), event_delivery: q(finite(delivery)) };
 }
 
