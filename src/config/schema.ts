@@ -142,7 +142,12 @@ const scylladbSchema = object({
   events_ttl: ttl().prefault('720h'),
   max_batch_bytes: int(1).prefault(40960),
   max_concurrency: int(1).prefault(128),
-}).prefault({});
+})
+  // A redelivered op re-publishes its outputs from its pin_events row (schema 5): that row must outlive the op's op_dedup row.
+  .superRefine((value, ctx) => {
+    if (value.events_ttl < value.dedup_ttl) ctx.addIssue({ code: 'custom', path: ['events_ttl'], message: 'must be at least scylladb.dedup_ttl: a redelivered op re-publishes its outputs from its event row' });
+  })
+  .prefault({});
 
 const kafkaSchema = object({
   brokers: z.array(brokerSchema, { error: 'expected a list of "host:port" brokers' }).min(1, { error: 'expected at least one broker' }).prefault(['127.0.0.1:9092']),

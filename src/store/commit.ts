@@ -20,7 +20,7 @@ import { packLanes, type Lane } from './batch-pack.js';
 import { BucketBits } from './bucket-bits.js';
 import { readByKeys, writeGrouped } from './bulk.js';
 import { opDigest } from './op-digest.js';
-import { digestOfBody, estimateBytes, outputsFromRow, statementsForPlan, statsStatement, type WriteContext } from './writes.js';
+import { digestOfBody, estimateBytes, eventIdOf, outputsFromEventRow, outputsFromRow, statementsForPlan, statsStatement, type WriteContext } from './writes.js';
 
 export interface CommitContext extends WriteContext {
   readonly session: CqlSession;
@@ -163,6 +163,7 @@ export class Committer {
       return row ? { digest: row['digest'] as string, source: row['source'] as string, outputs: row['outputs'] as Buffer | null } : null;
     });
     const fresh: number[] = [];
+    const fromEventRows: number[] = [];
     uniques.forEach((i, k) => {
       const seen = stored[k];
       const op = ops[i]!;
@@ -170,10 +171,22 @@ export class Committer {
       // Matched under the stored row's digest version: a row from an older release still matches.
       else if (!opDigest.matches(seen.digest, op.body)) results[i] = conflict(op);
       else if (op.source !== null && seen.source === sourceText(op.source)) {
-        // The same Kafka message again (a crash before its offset was committed): re-publish.
-        results[i] = { op, outcome: 'redelivered', reason: null, message: null, ...outputsFromRow(op, seen.outputs) };
+        // The same Kafka message again (a crash before its offset was committed): re-publish what
+        // the row kept (rows from before schema 5, odd outputs), else what the op's event row holds.
+        if (seen.outputs !== null) results[i] = { op, outcome: 'redelivered', reason: null, message: null, ...outputsFromRow(op, seen.outputs) };
+        else fromEventRows.push(i);
       } else results[i] = duplicate(op);
     });
+    await Promise.all(
+      fromEventRows.map((i) =>
+        limit(async () => {
+          const op = ops[i]!;
+          const row = (await session.execute(CQL.selectEventOutputs, [Buffer.from(parse(cidOfOp(op.body)).bytes), eventIdOf(op.opId, op.ts)])).rows[0];
+          if (row === undefined) this.ctx.logger.warn({ opId: op.opId }, 'redelivered op has no event row: nothing to re-publish');
+          results[i] = { op, outcome: 'redelivered', reason: null, message: null, ...outputsFromEventRow(op, row) };
+        }),
+      ),
+    );
 
     // 3. Plan in rounds: each CID contributes a bounded number of ops per round, in log order.
     const byCid = new Map<string, number[]>();

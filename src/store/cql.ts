@@ -45,12 +45,17 @@ export const CQL = {
   insertTtl: 'INSERT INTO pin_ttl_queue (time_bucket, shard, expire_at, cid_bin) VALUES (?, ?, ?, ?) USING TIMESTAMP ?',
   deleteTtl: 'DELETE FROM pin_ttl_queue USING TIMESTAMP ? WHERE time_bucket = ? AND shard = ? AND expire_at = ? AND cid_bin = ?',
   selectTtlBucket: 'SELECT expire_at, cid_bin FROM pin_ttl_queue WHERE time_bucket = ? AND shard = ? AND expire_at <= ?',
-  insertDedup: 'INSERT INTO op_dedup (op_id, digest, cid_bin, kind, source, outputs, applied_at) VALUES (?, ?, ?, ?, ?, ?, ?) USING TTL ? AND TIMESTAMP ?',
+  /** An op whose outputs its pin_events row holds (schema 5): the dedup key only. */
+  insertDedup: 'INSERT INTO op_dedup (op_id, digest, cid_bin, kind, source, applied_at) VALUES (?, ?, ?, ?, ?, ?) USING TTL ? AND TIMESTAMP ?',
+  /** An op whose outputs do not follow from it and its event row: they are kept whole in op_dedup. */
+  insertDedupWithOutputs: 'INSERT INTO op_dedup (op_id, digest, cid_bin, kind, source, outputs, applied_at) VALUES (?, ?, ?, ?, ?, ?, ?) USING TTL ? AND TIMESTAMP ?',
   selectDedup: 'SELECT op_id, digest, source, outputs FROM op_dedup WHERE op_id = ?',
   // Multi-key reads for the writer's hot path: one request per ~100 keys instead of one per key.
   selectDedupIn: 'SELECT op_id, digest, source, outputs FROM op_dedup WHERE op_id IN ?',
   insertEvent:
-    'INSERT INTO pin_events (cid_bin, event_id, op_id, kind, outcome, reason, detail, origin, source, ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) USING TTL ? AND TIMESTAMP ?',
+    'INSERT INTO pin_events (cid_bin, event_id, op_id, kind, outcome, reason, detail, origin, source, ts, changes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) USING TTL ? AND TIMESTAMP ?',
+  /** One op's event row, for re-publishing a redelivered op's outputs. */
+  selectEventOutputs: 'SELECT outcome, reason, detail, changes FROM pin_events WHERE cid_bin = ? AND event_id = ?',
   selectEvents: 'SELECT event_id, op_id, kind, outcome, reason, detail, origin, source, ts FROM pin_events WHERE cid_bin = ?',
   upsertStats: 'INSERT INTO pin_stats (shard, pins, placements, updated_at, write_ts) VALUES (?, ?, ?, ?, ?) USING TIMESTAMP ?',
   selectStats: 'SELECT shard, pins, placements, write_ts FROM pin_stats WHERE shard = ?',

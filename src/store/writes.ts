@@ -1,6 +1,7 @@
 /**
  * Turns a CID plan into prepared statements, split in two:
- * - `core`: the CID's pins_by_cid cells (pin and placement) and its ops' op_dedup rows. These go, together
+ * - `core`: the CID's pins_by_cid cells (pin and placement) and its ops' op_dedup rows (the dedup
+ *   key only, since schema 5: an op's outputs are in its pin_events row). These go, together
  *   with the shard's pin_stats row, into one logged batch, so a crash leaves either all of them
  *   or none: stats can never count an op twice or miss one.
  * - `derived`: pins_by_peer, peer_buckets, pin_ttl_queue and pin_events rows. They are pure
@@ -53,27 +54,63 @@ export function eventIdOf(opId: string, tsMs: number): cassandra.types.TimeUuid 
 }
 
 /**
- * What op_dedup keeps of an op's outputs, so a redelivery can re-publish them. Format 2 keeps
- * only what the op itself does not say — outcome, reason, detail and each change's peer, desired
- * flag and state — because the event's op id, time, CID, kind and origin and each change's CID,
- * op id and time are the op's own. (Format 1, the whole event and changes as JSON, made op_dedup
- * rows ~1 KB and two thirds of a logged core batch.) An output that does not follow from its op
- * is stored in format 1.
+ * True when an op's event and placement changes follow from the op plus the event's outcome,
+ * reason and detail and each change's peer, desired flag and state: the event's op id, time,
+ * CID, kind and origin and each change's CID, op id and time are the op's own. Then the op's
+ * pin_events row (which holds the event's columns and, since schema 5, the changes) is all a
+ * redelivery needs to re-publish them, and op_dedup keeps only the dedup key.
  */
-export function outputsOf(rec: RecordedOp): Buffer {
+export function outputsFollowFromOp(rec: RecordedOp): boolean {
   const { op, event, placementChanges } = rec.result;
   const cid = cidOfOp(op.body);
-  const implied =
+  return (
     event !== null &&
     event.opId === op.opId &&
     event.ts === op.ts &&
     event.cid === cid &&
     event.kind === eventKindOf(op) &&
     event.origin === op.origin &&
-    placementChanges.every((c) => c.cid === cid && c.opId === op.opId && c.ts === op.ts);
-  if (!implied) return Buffer.from(JSON.stringify({ event, changes: placementChanges }));
-  const compact: CompactOutputs = { v: 2, o: event.outcome, r: event.reason, d: event.detail, c: placementChanges.map((c) => [c.peer, c.desired, c.state]) };
+    placementChanges.every((c) => c.cid === cid && c.opId === op.opId && c.ts === op.ts)
+  );
+}
+
+/**
+ * What op_dedup kept of an op's outputs before schema 5, and still keeps for an op whose outputs
+ * do not follow from it (format 1, the whole event and changes as JSON). Format 2, the compact one
+ * for outputs that follow from the op, is what rows written by releases before schema 5 hold;
+ * outputsFromRow reads both.
+ */
+export function outputsOf(rec: RecordedOp): Buffer {
+  const { event, placementChanges } = rec.result;
+  if (!outputsFollowFromOp(rec) || event === null) return Buffer.from(JSON.stringify({ event, changes: placementChanges }));
+  const compact: CompactOutputs = { v: 2, o: event.outcome, r: event.reason, d: event.detail, c: compactChanges(placementChanges) };
   return Buffer.from(JSON.stringify(compact));
+}
+
+type CompactChange = readonly [string, boolean, PlacementState];
+
+const compactChanges = (changes: readonly PlacementChange[]): CompactChange[] => changes.map((c) => [c.peer, c.desired, c.state]);
+
+/** The `changes` cell of an op's pin_events row: its placement changes' peer, desired flag and state; `unset` for none (no cell, no tombstone). */
+export function eventChangesOf(rec: RecordedOp): Buffer | typeof unset {
+  const changes = rec.result.placementChanges;
+  return changes.length === 0 ? unset : Buffer.from(JSON.stringify(compactChanges(changes)));
+}
+
+/**
+ * A redelivered op's outputs from its pin_events row (`selectEventOutputs`): the event from the
+ * row's outcome, reason and detail plus the op's own fields, the changes from the row's `changes`.
+ * No row (it expired, which scylladb.events_ttl >= dedup_ttl rules out): nothing to re-publish.
+ */
+export function outputsFromEventRow(op: StoreOp, row: { readonly [column: string]: unknown } | undefined): Pick<OpResult, 'event' | 'placementChanges'> {
+  if (row === undefined) return { event: null, placementChanges: [] };
+  const cid = cidOfOp(op.body);
+  const changes = row['changes'] as Buffer | null;
+  const parsed = changes === null ? [] : (JSON.parse(changes.toString('utf8')) as CompactChange[]);
+  return {
+    event: { opId: op.opId, ts: op.ts, cid, kind: eventKindOf(op), outcome: row['outcome'] as PinEvent['outcome'], reason: (row['reason'] as string | null) ?? null, detail: (row['detail'] as string | null) ?? '', origin: op.origin, source: op.source },
+    placementChanges: parsed.map(([peer, desired, state]) => ({ cid, peer, desired, state, opId: op.opId, ts: op.ts })),
+  };
 }
 
 interface CompactOutputs {
@@ -81,7 +118,7 @@ interface CompactOutputs {
   readonly o: PinEvent['outcome'];
   readonly r: string | null;
   readonly d: string;
-  readonly c: ReadonlyArray<readonly [string, boolean, PlacementState]>;
+  readonly c: readonly CompactChange[];
 }
 
 /** An op_dedup row's outputs (either format) as the op's event and placement changes; source = the op's. */
@@ -204,16 +241,21 @@ export function statementsForPlan(plan: CidPlan, ctx: WriteContext, digestOf: (o
 
   for (const rec of plan.recorded) {
     const op = rec.result.op;
-    core.push({
-      query: CQL.insertDedup,
-      params: [op.opId, digestOf(op), cidBin, op.body.kind, sourceText(op.source) ?? '', outputsOf(rec), new Date(op.ts), ctx.dedupTtlSec, toLong(rec.ts)],
-    });
+    const at = toLong(rec.ts);
+    // The event row is written before the core batch that holds the op_dedup row (derived rows
+    // first), so whenever a redelivery finds the op_dedup row, the event row is there to read.
+    const inEventRow = outputsFollowFromOp(rec);
+    core.push(
+      inEventRow
+        ? { query: CQL.insertDedup, params: [op.opId, digestOf(op), cidBin, op.body.kind, sourceText(op.source) ?? '', new Date(op.ts), ctx.dedupTtlSec, at] }
+        : { query: CQL.insertDedupWithOutputs, params: [op.opId, digestOf(op), cidBin, op.body.kind, sourceText(op.source) ?? '', outputsOf(rec), new Date(op.ts), ctx.dedupTtlSec, at] },
+    );
     const ev = rec.result.event;
     if (ev) {
       derived.push({
         routingKey: cidBin,
         query: CQL.insertEvent,
-        params: [cidBin, eventIdOf(op.opId, op.ts), op.opId, ev.kind, ev.outcome, ev.reason, ev.detail, ev.origin, sourceText(ev.source), new Date(ev.ts), ctx.eventsTtlSec, toLong(rec.ts)],
+        params: [cidBin, eventIdOf(op.opId, op.ts), op.opId, ev.kind, ev.outcome, ev.reason, ev.detail, ev.origin, sourceText(ev.source), new Date(ev.ts), inEventRow ? eventChangesOf(rec) : unset, ctx.eventsTtlSec, at],
       });
     }
   }

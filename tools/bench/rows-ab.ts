@@ -4,14 +4,19 @@
  * interleaved so machine noise hits every variant alike. Measures database time and Cassandra CPU
  * per pin, which is what a cheaper row layout would save (issue 15 item 2: "measure, then adopt").
  *
- *   node --import tsx tools/bench/rows-ab.ts [--pins 20000] [--rounds 3] [--concurrency 64]
+ *   node --import tsx tools/bench/rows-ab.ts [--pins 20000] [--rounds 3] [--concurrency 64] [--other <checkout>]
  *
- * Variants: `all` (every row the writer writes), `no-events` (without the pin_events rows: what
- * one op row per op, holding the event's columns in op_dedup, would leave), `no-dedup-outputs`
- * (op_dedup rows without their outputs blob). One JSON line per run, then the medians.
+ * `--other` adds the variant `other`: every row as another checkout's writer writes it (e.g. the
+ * sources before a schema change; its statements must be valid on this checkout's schema).
+ * Variants: `all` (every row the writer writes), `no-events` (without the pin_events rows),
+ * `no-event-changes` (event rows without their `changes` cell, which schema 5 moved there from
+ * op_dedup). One JSON line per run, then the medians. (Its first run, before schema 5, had a
+ * `no-dedup-outputs` variant instead: op_dedup rows without the outputs they then carried.)
  */
+import cassandra from 'cassandra-driver';
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { loadConfig } from '../../src/config/index.js';
 import { createLogger } from '../../src/log.js';
 import { packageRoot } from '../../src/paths.js';
@@ -29,14 +34,19 @@ const pins = Number(flag('--pins') ?? 20_000);
 const rounds = Number(flag('--rounds') ?? 3);
 const concurrency = Number(flag('--concurrency') ?? 64);
 
-/** op_dedup's outputs column is the 6th value of insertDedup (op_id, digest, cid_bin, kind, source, outputs, …). */
-const OUTPUTS_PARAM = 5;
+/** pin_events' changes column is the 11th value of insertEvent (cid_bin, event_id, op_id, kind, outcome, reason, detail, origin, source, ts, changes, …). */
+const CHANGES_PARAM = 10;
+
+type Units = typeof writeUnits;
+const other = flag('--other');
+const otherUnits: Units | undefined = other === undefined ? undefined : ((await import(pathToFileURL(join(other, 'src/bench/ceiling.ts')).href)) as { writeUnits: Units }).writeUnits;
 
 const VARIANTS: Record<string, (u: WriteUnit) => WriteUnit> = {
   all: (u) => u,
   'no-events': (u) => ({ core: u.core, derived: u.derived.filter((s) => s.query !== CQL.insertEvent) }),
-  'no-dedup-outputs': (u) => ({ derived: u.derived, core: u.core.map((s): Statement => (s.query === CQL.insertDedup ? { ...s, params: s.params.map((p, i) => (i === OUTPUTS_PARAM ? null : p)) } : s)) }),
+  'no-event-changes': (u) => ({ core: u.core, derived: u.derived.map((s): Statement => (s.query === CQL.insertEvent ? { ...s, params: s.params.map((p, i) => (i === CHANGES_PARAM ? cassandra.types.unset : p)) } : s)) }),
 };
+if (otherUnits !== undefined) VARIANTS['other'] = (u) => u;
 
 const logger = createLogger({ level: 'warn', destination: process.stderr });
 const base = loadConfig();
@@ -56,7 +66,8 @@ for (let r = 0; r < rounds; r++) {
     const target = await createTarget(base, newRunId(), 'sweep', { topics: false, logger });
     try {
       const counts = newCounts();
-      const units = [...writeUnits(target.config, seed, pinRange(seed, peers, 0, pins), Date.now(), counts)].map(VARIANTS[name]!);
+      const source = name === 'other' ? otherUnits! : writeUnits;
+      const units = [...source(target.config, seed, pinRange(seed, peers, 0, pins), Date.now(), counts)].map(VARIANTS[name]!);
       const statements = units.reduce((n, u) => n + u.core.length + u.derived.length, 0);
       const session = await openSession({ config: target.config.scylla, keyspace: target.config.scylla.keyspace, logger });
       try {

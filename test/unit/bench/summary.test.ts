@@ -228,3 +228,53 @@ describe('the 2026-12-07 partitions_concurrently 16 vs 64 rounds that docs/bench
     expect(range(at64.map((r) => r.lat_commit_ms))).toEqual([17.3, 22.3]);
   });
 });
+
+describe('the 2026-12-07 rows-ab runs (schema 5) that docs/benchmarks.md quotes', () => {
+  type Row = { variant: string; round: number; pins_per_s: number; cassandra_cpu_us_per_pin: number; statements: number; requests: number };
+  const load = (name: string): Row[] =>
+    readFileSync(join(ROOT, `docs/bench-runs/${name}`), 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Row);
+  const median = (xs: number[]): number => {
+    const s = [...xs].sort((a, b) => a - b);
+    return s.length % 2 === 1 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+  };
+  const figures = (rows: Row[], variant: string): [number, number, number, number] => {
+    const v = rows.filter((r) => r.variant === variant);
+    return [median(v.map((r) => r.pins_per_s)), median(v.map((r) => r.cassandra_cpu_us_per_pin)), v[0]!.statements, v[0]!.requests];
+  };
+
+  it('before schema 5: every row, without events, without op_dedup outputs', () => {
+    const rows = load('2026-12-07-rows-ab-before-schema-5.ndjson');
+    expect(figures(rows, 'all')).toEqual([2792, 538, 221314, 3624]);
+    expect(figures(rows, 'no-events')).toEqual([3875, 392, 181314, 3351]);
+    expect(figures(rows, 'no-dedup-outputs')).toEqual([3414, 445, 221314, 3625]);
+  });
+
+  it('schema 5 against the v4 layout in one run', () => {
+    const rows = load('2026-12-07-rows-ab-schema-5-vs-4.ndjson');
+    expect(figures(rows, 'all')).toEqual([3331.5, 453.5, 221045, 3382]);
+    expect(figures(rows, 'other')).toEqual([3243, 480, 221314, 3623]);
+    expect(figures(rows, 'no-event-changes')).toEqual([3744, 409, 221045, 3382]);
+    expect(figures(rows, 'no-events')).toEqual([4918.5, 312, 181045, 2558]);
+    const round = (variant: string): Row[] => rows.filter((r) => r.variant === variant).sort((a, b) => a.round - b.round);
+    const [v5, v4] = [round('all'), round('other')];
+    expect(v5.filter((r, i) => r.pins_per_s > v4[i]!.pins_per_s)).toHaveLength(3);
+    expect(v5.filter((r, i) => r.cassandra_cpu_us_per_pin < v4[i]!.cassandra_cpu_us_per_pin)).toHaveLength(3);
+    expect(Math.round((1 - 453.5 / 480) * 1000) / 10).toBe(5.5);
+    expect(Math.round((1 - 312 / 453.5) * 100)).toBe(31);
+  });
+
+  it('the pipeline pair (writer-ab) as quoted', () => {
+    const rows = readFileSync(join(ROOT, 'docs/bench-runs/writer-ab/2026-12-07-schema-5-vs-4-latency-250.ab.ndjson'), 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { variant: string; pins_per_s: number; cassandra_cpu_us_per_pin: number });
+    const of = (v: string, k: 'pins_per_s' | 'cassandra_cpu_us_per_pin'): number[] => rows.filter((r) => r.variant === v).map((r) => r[k]);
+    expect(of('v5', 'pins_per_s')).toEqual([924, 1031, 1350]);
+    expect(of('v4', 'pins_per_s')).toEqual([942, 954, 1289]);
+    expect(of('v5', 'cassandra_cpu_us_per_pin')).toEqual([817, 761, 811]);
+    expect(of('v4', 'cassandra_cpu_us_per_pin')).toEqual([797, 834, 840]);
+  });
+});

@@ -77,6 +77,7 @@ describe('per-key values', () => {
     [{ writer: { drain_timeout: '600h' } }, 'writer.drain_timeout', /at most/],
     [{ scylladb: { dedup_ttl: '1500ms' } }, 'scylladb.dedup_ttl', /whole number of seconds/],
     [{ scylladb: { events_ttl: '0' } }, 'scylladb.events_ttl', /at least 1s/],
+    [{ scylladb: { events_ttl: '24h', dedup_ttl: '48h' } }, 'scylladb.events_ttl', /at least scylladb.dedup_ttl/],
     [{ kafka: { topics: { intents: 'pins intents' } } }, 'kafka.topics.intents', /topic name/],
     [{ kafka: { client_id: '' } }, 'kafka.client_id', /non-empty/],
     [{ kafka: { sasl: { mechanism: 'gssapi', username: 'u', password: 'p' } } }, 'kafka.sasl.mechanism', /"scram-sha-512"/],

@@ -1,12 +1,14 @@
 /**
- * op_dedup's outputs format 2 (src/store/writes.ts), made compact for performance: a redelivered
- * op gets back exactly the event and placement changes it had, and format 1 rows written before
- * still decode.
+ * Where a redelivered op's outputs come from (src/store/writes.ts). Since schema 5 its pin_events
+ * row holds them (the event's columns plus its placement changes) and op_dedup only the dedup key;
+ * op_dedup rows from before (format 2, compact) and odd outputs (format 1) still decode.
  */
 import { describe, expect, it } from 'vitest';
 import { planCid } from '../../../src/store/plan.js';
 import { cidStateFromRow } from '../../../src/store/rows.js';
-import { outputsFromRow, outputsOf } from '../../../src/store/writes.js';
+import { eventChangesOf, outputsFollowFromOp, outputsFromEventRow, outputsFromRow, outputsOf, statementsForPlan } from '../../../src/store/writes.js';
+import { CQL } from '../../../src/store/cql.js';
+import cassandra from 'cassandra-driver';
 import { parseCid } from '../../../src/domain/cid.js';
 import { benchPeers, benchPin, pinIntents, pinStoreOps } from '../../../src/bench/workload.js';
 import { ackOp, deleteOp } from '../../../src/store/ops.js';
@@ -49,5 +51,42 @@ describe('op_dedup outputs', () => {
     const stored = outputsOf(odd);
     expect((JSON.parse(stored.toString()) as { v?: number }).v).toBeUndefined();
     expect(outputsFromRow(odd.result.op, stored).event?.origin).toBe('someone else');
+  });
+});
+
+describe('outputs in the event row (schema 5)', () => {
+  const ctx = { peerBucketBits: 15, ttlShards: 16, dedupTtlSec: 60, eventsTtlSec: 120 };
+
+  it("every recorded op's event and placement changes come back from its event row's cells", () => {
+    for (const rec of plan.recorded) {
+      expect(outputsFollowFromOp(rec)).toBe(true);
+      const changes = eventChangesOf(rec);
+      const ev = rec.result.event!;
+      const row = { outcome: ev.outcome, reason: ev.reason, detail: ev.detail, changes: changes === cassandra.types.unset ? null : changes };
+      const back = outputsFromEventRow(rec.result.op, row);
+      expect(back.event).toEqual(rec.result.event);
+      expect(back.placementChanges).toEqual(rec.result.placementChanges);
+    }
+    // The SetDesiredPlacement op has changes; the delete of an unpinned-nowhere pin may have none: no cell then.
+    expect(plan.recorded.some((rec) => eventChangesOf(rec) !== cassandra.types.unset)).toBe(true);
+    expect(outputsFromEventRow(plan.recorded[0]!.result.op, undefined)).toEqual({ event: null, placementChanges: [] });
+  });
+
+  it('statements: op_dedup without outputs and the changes in the event row; odd outputs keep them in op_dedup', () => {
+    const { core, derived } = statementsForPlan(plan, ctx);
+    const dedup = core.filter((st) => st.query === CQL.insertDedup || st.query === CQL.insertDedupWithOutputs);
+    expect(dedup.map((st) => st.query)).toEqual(plan.recorded.map(() => CQL.insertDedup));
+    const events = derived.filter((st) => st.query === CQL.insertEvent);
+    expect(events).toHaveLength(plan.recorded.length);
+    // changes is the 11th value of insertEvent, before the TTL and the timestamp.
+    events.forEach((st, k) => expect(st.params[10]).toEqual(eventChangesOf(plan.recorded[k]!)));
+
+    const rec = plan.recorded[1]!;
+    const odd = { ...rec, result: { ...rec.result, event: { ...rec.result.event!, origin: 'someone else' } } };
+    const oddPlan = { ...plan, recorded: [odd] };
+    const out = statementsForPlan(oddPlan, ctx);
+    const oddDedup = out.core.find((st) => st.query === CQL.insertDedupWithOutputs)!;
+    expect(outputsFromRow(odd.result.op, oddDedup.params[5] as Buffer).event?.origin).toBe('someone else');
+    expect(out.derived.find((st) => st.query === CQL.insertEvent)!.params[10]).toBe(cassandra.types.unset);
   });
 });
