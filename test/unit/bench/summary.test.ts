@@ -278,3 +278,20 @@ describe('the 2026-12-07 rows-ab runs (schema 5) that docs/benchmarks.md quotes'
     expect(of('v4', 'cassandra_cpu_us_per_pin')).toEqual([797, 834, 840]);
   });
 });
+
+describe('the 2026-12-07 re-run at 100,000 pins with --peer ipfs-cluster that docs/benchmarks.md quotes', () => {
+  it('recomputes every figure in its table', () => {
+    const s = summarize(readRunLog(join(ROOT, 'docs/bench-runs/2026-12-07-pins-100000-peer-ipfs-cluster.ndjson')));
+    expect([s.ceiling_pins_per_s, s.pipeline_pins_per_s, s.naive_pins_per_s, s.pipeline_vs_ceiling]).toEqual([2800.7, 1922.1, 247.3, 0.686]);
+    expect([s.offered_pins_per_s, s.latency_ms.p50, s.latency_ms.p95, s.latency_ms.p99, s.latency_ops, s.latency_lost]).toEqual([961, 206.3, 500.2, 601.7, 28828, 0]);
+    expect(s.latency_warmup_ms).toMatchObject({ seconds: 3 });
+    expect(s.latency_legs_ms).toEqual({ producer: { p50: 7.1, p99: 169.9 }, to_event: { p50: 190, p99: 561.9 }, event_delivery: { p50: 12.3, p99: 165.6 } });
+    expect(s.writer_batches.latency).toMatchObject({ batches: 6201, ops_per_batch: 4.6, apply_ms: 81.8, publish_ms: 19.6, commit_ms: 35.3 });
+    expect([s.get_p50_ms, s.get_p99_ms, Math.round(s.list_pins_per_s), s.list_pins]).toEqual([0.47, 2.258, 36884, 117297]);
+    expect([s.writer_cpu_us_per_pin, s.writer_peak_rss_mb]).toEqual([284.8, 375.7]);
+    expect([s.ipfs_cluster_pins_per_s, s.pinstate_vs_ipfs_cluster]).toEqual([1832.8, 1.05]);
+    expect(s.server_cpu_us_per_pin.ceiling['cassandra']).toBe(582.4);
+    expect(s.server_cpu_us_per_pin.pipeline['cassandra']).toBe(626.9);
+    expect(s.server_cpu_us_per_pin.naive['cassandra']).toBe(3574.2);
+  });
+});
