@@ -169,6 +169,15 @@ describe("the 2026-12-07 latency-leg runs that docs/benchmarks.md quotes (the be
     expect(s.latency_legs_ms).toEqual(legs);
   });
 
+  it('the groups of those two runs: apply / publish / commit means as quoted', () => {
+    const chain = (name: string): number[] => {
+      const b = summarize(run(name)).writer_batches.latency!;
+      return [b.apply_ms, b.publish_ms, b.commit_ms];
+    };
+    expect(chain('autocommit')).toEqual([20.5, 6.1, 11.9]);
+    expect(chain('no-autocommit')).toEqual([11.6, 4, 12.4]);
+  });
+
   it('no-autocommit: the p99 of the first second of sends vs each of the next nineteen', () => {
     const line = run('no-autocommit').find((l) => l.phase === 'latency')!;
     const lat = line['latencies_ms'] as number[];
