@@ -1,5 +1,5 @@
 /** The summary for people (a table with the targets) and for scripts (one JSON line). Pure. */
-import type { BatchBreakdown, BenchSummary, LatencyLegs } from './summary.js';
+import type { BatchBreakdown, BenchSummary, LatencyLegs, Quantiles } from './summary.js';
 
 /** Issue 7's targets; `met` reads the summary. */
 export const TARGETS = [
@@ -24,7 +24,7 @@ function breakdown(b: BatchBreakdown | null): string {
 }
 
 function legs(l: LatencyLegs): string {
-  const q = (x: { p50: number; p99: number }): string => `${n(x.p50, 1)} / ${n(x.p99, 1)}`;
+  const q = (x: Quantiles): string => `${n(x.p50, 1)} / ${n(x.p99, 1)}`;
   return `${q(l.producer)}; ${q(l.to_event)}; +${q(l.event_delivery)} ms`;
 }
 

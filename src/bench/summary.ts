@@ -165,13 +165,18 @@ function ageQuantiles(h: unknown): { p50: number; p99: number } | null {
   return p50 === undefined || p99 === undefined ? null : { p50: round(p50 * 1000, 1), p99: round(p99 * 1000, 1) };
 }
 
+/** p50 / p99 of the finite numbers among `values` (a log's per-op array may hold null for a missing time). */
+function quantiles(values: readonly unknown[]): Quantiles {
+  const finite = values.filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+  return { p50: round(percentile(finite, 50), 1), p99: round(percentile(finite, 99), 1) };
+}
+
 /** The latency line's warm-up figures (null without a warm-up). */
 function warmup(line: Fields): BenchSummary['latency_warmup_ms'] {
   const seconds = line['warmup_seconds'];
   const lat = line['warmup_latencies_ms'];
   if (typeof seconds !== 'number' || seconds === 0 || !Array.isArray(lat)) return null;
-  const values = lat.filter((v): v is number => typeof v === 'number');
-  return { ops: num(line, 'warmup_ops'), seconds, p50: round(percentile(values, 50), 1), p99: round(percentile(values, 99), 1) };
+  return { ops: num(line, 'warmup_ops'), seconds, ...quantiles(lat) };
 }
 
 /** The latency line's legs (null without its per-op acked_ms / published_ms arrays). */
@@ -180,13 +185,11 @@ export function latencyLegs(line: Fields): LatencyLegs | null {
   const acked = line['acked_ms'];
   const published = line['published_ms'];
   if (!Array.isArray(total) || !Array.isArray(acked) || !Array.isArray(published)) return null;
-  const finite = (values: readonly unknown[]): number[] => values.filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
-  const q = (values: readonly number[]): Quantiles => ({ p50: round(percentile(values, 50), 1), p99: round(percentile(values, 99), 1) });
   const delivery = (total as unknown[]).map((t, i) => {
     const at: unknown = published[i];
     return typeof t === 'number' && typeof at === 'number' ? t - at : Number.NaN;
   });
-  return { producer: q(finite(acked)), to_event: q(finite(published)), event_delivery: q(finite(delivery)) };
+  return { producer: quantiles(acked), to_event: quantiles(published), event_delivery: quantiles(delivery) };
 }
 
 /** The IPFS Cluster peer's rate: pins it accepted (POSTs without error) over the time until its state listed them. */

@@ -11,6 +11,20 @@ import { readRunLog, type LogLine } from '../../../src/bench/run-log.js';
 import { batchBreakdown, latencyLegs, percentile, summarize } from '../../../src/bench/summary.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** The JSON lines of a kept log under docs/bench-runs (a list-ab .txt log also holds plain-text lines). */
+function jsonLines<T>(path: string): T[] {
+  return readFileSync(join(ROOT, 'docs/bench-runs', path), 'utf8')
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as T);
+}
+
+/** The median (the mean of the middle two for an even count). */
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 === 1 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+}
 const h = (sum: number, count: number): { sum: number; count: number; buckets: Array<[string, number]> } => ({ sum, count, buckets: [['+Inf', count]] });
 
 const metrics = (batches: number, ops: number, applyS: number, publishS: number, commitS: number): Record<string, unknown> => ({
@@ -109,17 +123,11 @@ describe('the 2026-12-07 placement-in-the-pin-row pairs that docs/benchmarks.md 
   });
 
   it('the list-ab log gives the medians quoted (pin row 39,388 pins/s, two tables 31,354)', () => {
-    const lines = readFileSync(join(ROOT, 'docs/bench-runs/list-ab/2026-12-07-pin-row-vs-two-tables.txt'), 'utf8')
-      .split('\n')
-      .filter((l) => l.startsWith('{'))
-      .map((l) => JSON.parse(l) as { variant: string; pins_per_s: number });
-    const median = (variant: string): number => {
-      const v = lines.filter((l) => l.variant === variant).map((l) => l.pins_per_s).sort((a, b) => a - b);
-      return Math.round((v[v.length / 2 - 1]! + v[v.length / 2]!) / 2);
-    };
+    const lines = jsonLines<{ variant: string; pins_per_s: number }>('list-ab/2026-12-07-pin-row-vs-two-tables.txt');
+    const medianOf = (variant: string): number => Math.round(median(lines.filter((l) => l.variant === variant).map((l) => l.pins_per_s)));
     expect(lines).toHaveLength(12);
-    expect(median('this')).toBe(39388);
-    expect(median('other')).toBe(31354);
+    expect(medianOf('this')).toBe(39388);
+    expect(medianOf('other')).toBe(31354);
   });
 });
 
@@ -191,10 +199,7 @@ describe("the 2026-12-07 latency-leg runs that docs/benchmarks.md quotes (the be
   });
 
   it('the async-commit writer-ab log gives the rounds quoted', () => {
-    const lines = readFileSync(join(ROOT, 'docs/bench-runs/writer-ab/2026-12-07-async-commit-vs-sync-latency-250.ab.ndjson'), 'utf8')
-      .split('\n')
-      .filter((l) => l.startsWith('{'))
-      .map((l) => JSON.parse(l) as { variant: string; round: number; lat_p50_ms: number; lat_p99_ms: number; pins_per_s: number; cassandra_cpu_us_per_pin: number });
+    const lines = jsonLines<{ variant: string; round: number; lat_p50_ms: number; lat_p99_ms: number; pins_per_s: number; cassandra_cpu_us_per_pin: number }>('writer-ab/2026-12-07-async-commit-vs-sync-latency-250.ab.ndjson');
     const row = (variant: string): Array<[number, number, number]> => lines.filter((l) => l.variant === variant).map((l) => [l.lat_p50_ms, l.lat_p99_ms, l.pins_per_s]);
     expect(row('sync')).toEqual([[124.5, 481, 909], [78.4, 256.9, 1277], [90.5, 295.1, 1355]]);
     expect(row('async')).toEqual([[55.4, 198.1, 1323], [63.6, 260.5, 1353], [59.4, 231.1, 1422]]);
@@ -205,17 +210,8 @@ describe("the 2026-12-07 latency-leg runs that docs/benchmarks.md quotes (the be
 
 describe('the 2026-12-07 partitions_concurrently 16 vs 64 rounds that docs/benchmarks.md quotes', () => {
   type Row = { variant: string; round: number; lat_p50_ms: number; lat_p99_ms: number; pins_per_s: number; writer_peak_rss_mb: number; lat_to_event_p99_ms: number; lat_delivery_p99_ms: number; lat_apply_ms: number; lat_publish_ms: number; lat_commit_ms: number };
-  const rows = ['a', 'b'].flatMap((set) =>
-    readFileSync(join(ROOT, `docs/bench-runs/writer-ab/2026-12-07-partitions-concurrently-16-vs-64-latency-250-${set}.ab.ndjson`), 'utf8')
-      .split('\n')
-      .filter((l) => l.startsWith('{'))
-      .map((l) => JSON.parse(l) as Row),
-  );
+  const rows = ['a', 'b'].flatMap((set) => jsonLines<Row>(`writer-ab/2026-12-07-partitions-concurrently-16-vs-64-latency-250-${set}.ab.ndjson`));
   const of = (variant: string): Row[] => rows.filter((r) => r.variant === variant);
-  const median = (xs: number[]): number => {
-    const s = [...xs].sort((a, b) => a - b);
-    return s.length % 2 === 1 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-  };
   const range = (xs: number[]): [number, number] => [Math.min(...xs), Math.max(...xs)];
 
   it('gives the rounds, medians and ranges quoted', () => {
@@ -240,15 +236,7 @@ describe('the 2026-12-07 partitions_concurrently 16 vs 64 rounds that docs/bench
 
 describe('the 2026-12-07 rows-ab runs (schema 5) that docs/benchmarks.md quotes', () => {
   type Row = { variant: string; round: number; pins_per_s: number; cassandra_cpu_us_per_pin: number; statements: number; requests: number };
-  const load = (name: string): Row[] =>
-    readFileSync(join(ROOT, `docs/bench-runs/${name}`), 'utf8')
-      .split('\n')
-      .filter((l) => l.startsWith('{'))
-      .map((l) => JSON.parse(l) as Row);
-  const median = (xs: number[]): number => {
-    const s = [...xs].sort((a, b) => a - b);
-    return s.length % 2 === 1 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-  };
+  const load = (name: string): Row[] => jsonLines<Row>(name);
   const figures = (rows: Row[], variant: string): [number, number, number, number] => {
     const v = rows.filter((r) => r.variant === variant);
     return [median(v.map((r) => r.pins_per_s)), median(v.map((r) => r.cassandra_cpu_us_per_pin)), v[0]!.statements, v[0]!.requests];
@@ -276,10 +264,7 @@ describe('the 2026-12-07 rows-ab runs (schema 5) that docs/benchmarks.md quotes'
   });
 
   it('the pipeline pair (writer-ab) as quoted', () => {
-    const rows = readFileSync(join(ROOT, 'docs/bench-runs/writer-ab/2026-12-07-schema-5-vs-4-latency-250.ab.ndjson'), 'utf8')
-      .split('\n')
-      .filter((l) => l.startsWith('{'))
-      .map((l) => JSON.parse(l) as { variant: string; pins_per_s: number; cassandra_cpu_us_per_pin: number });
+    const rows = jsonLines<{ variant: string; pins_per_s: number; cassandra_cpu_us_per_pin: number }>('writer-ab/2026-12-07-schema-5-vs-4-latency-250.ab.ndjson');
     const of = (v: string, k: 'pins_per_s' | 'cassandra_cpu_us_per_pin'): number[] => rows.filter((r) => r.variant === v).map((r) => r[k]);
     expect(of('v5', 'pins_per_s')).toEqual([924, 1031, 1350]);
     expect(of('v4', 'pins_per_s')).toEqual([942, 954, 1289]);
