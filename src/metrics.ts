@@ -2,13 +2,24 @@
  * Prometheus metrics. The registry is always passed in (never the global one), so each test and
  * each embedded component gets its own. Names carry units; the list is in docs/metrics.md.
  */
+import { getHeapStatistics } from 'node:v8';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export { Registry };
 
 export function createRegistry(options: { defaultMetrics?: boolean } = {}): Registry {
   const registry = new Registry();
-  if (options.defaultMetrics) collectDefaultMetrics({ register: registry, prefix: 'pinstate_' });
+  if (options.defaultMetrics) {
+    collectDefaultMetrics({ register: registry, prefix: 'pinstate_' });
+    new Gauge({
+      name: 'pinstate_nodejs_heap_size_limit_bytes',
+      help: "V8's heap limit: Node's default, or what --max-old-space-size in NODE_OPTIONS set (docs/operations.md#memory).",
+      registers: [registry],
+      collect() {
+        this.set(getHeapStatistics().heap_size_limit);
+      },
+    });
+  }
   return registry;
 }
 

@@ -1,6 +1,7 @@
 /** docs/metrics.md lists every metric a pinstate process registers. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { getHeapStatistics } from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import { followerMetrics } from '../../../consumers/follower/index.js';
 import { producerMetrics } from '../../../producers/index.js';
@@ -33,5 +34,16 @@ describe('docs/metrics.md', () => {
       expect(row, m.name).toBeDefined();
       expect(row, m.name).toContain(`| ${String(m.type)} |`);
     }
+  });
+});
+
+describe('process metrics', () => {
+  it("pinstate_nodejs_heap_size_limit_bytes is V8's heap limit of this process", async () => {
+    const text = await createRegistry({ defaultMetrics: true }).metrics();
+    const value = Number(/^pinstate_nodejs_heap_size_limit_bytes (\d+)$/m.exec(text)?.[1]);
+    expect(value).toBe(getHeapStatistics().heap_size_limit);
+    expect(value).toBeGreaterThan(0);
+    const doc = readFileSync(join(packageRoot(), 'docs/metrics.md'), 'utf8');
+    expect(doc).toContain('| `pinstate_nodejs_heap_size_limit_bytes` | gauge |');
   });
 });
