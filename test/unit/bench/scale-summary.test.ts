@@ -71,6 +71,16 @@ describe('summarizeScale', () => {
     expect(last?.gc).toMatchObject(gc);
   });
 
+  it.each([
+    ['cap160', { pinsPerSecond: 1761, cpuUsPerPin: 358, peakRssMb: 244 }, { mark_compacts: 863, used_before_mc_max_mb: 107.1, mark_compact_pause_ms: 14503 }],
+    ['uncapped', { pinsPerSecond: 2272, cpuUsPerPin: 248, peakRssMb: 384 }, { mark_compacts: 104, used_before_mc_max_mb: 249.9, mark_compact_pause_ms: 1711 }],
+  ])('recomputes the 2026-12-07 heap-capped worker pair (%s) as the Memory section quotes it', (variant, step, gc) => {
+    const file = join(packageRoot(), `docs/bench-runs/2026-12-07-scale-1000000-worker-${variant}-trace-gc.ndjson`);
+    const last = summarizeScale(readRunLog(file), file).steps.at(-1);
+    expect(last).toMatchObject({ from: 100_000, to: 1_000_000, ...step });
+    expect(last?.gc).toMatchObject(gc);
+  });
+
   it("a step's rate is its pins over the drain from the writer's running line to its last commit", () => {
     const step = scaleStepOf({ from: 100, to: 1100, running_ms: 500, caught_up_ms: 2500, cpuUsPerPin: 200, peakRssMb: 99, gc: { mark_compacts: 1 } });
     expect(step).toMatchObject({ from: 100, to: 1100, pinsPerSecond: 500, cpuUsPerPin: 200, peakRssMb: 99, gc: { mark_compacts: 1 } });

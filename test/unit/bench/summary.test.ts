@@ -289,3 +289,60 @@ describe('the 2026-12-07 re-run at 100,000 pins with --peer ipfs-cluster that do
     expect(s.server_cpu_us_per_pin.naive['cassandra']).toBe(3574.2);
   });
 });
+
+describe('the 2026-12-07 heap-cap rounds and heap snapshots that docs/benchmarks.md quotes (Memory)', () => {
+  interface Row {
+    variant: string;
+    pins_per_s: number;
+    writer_cpu_us_per_pin: number;
+    writer_peak_rss_mb: number;
+  }
+  const rows = ['a', 'b'].flatMap((set) => jsonLines<Row>(`writer-ab/2026-12-07-heap-cap-worker-${set}.ab.ndjson`));
+
+  it.each([
+    ['cap0', 5, 2295, 268, [384, 424]],
+    ['cap160', 5, 1984, 356, [309, 316]],
+    ['cap128', 3, 2015, 345, [306, 313]],
+    ['flag160', 2, 1832, 372.5, [233, 236]],
+  ])('%s: runs, median pins/s and CPU µs/pin, RSS range', (variant, runs, pinsPerS, cpu, [low, high]) => {
+    const of = rows.filter((r) => r.variant === variant);
+    expect(of).toHaveLength(runs);
+    expect(median(of.map((r) => r.pins_per_s))).toBe(pinsPerS);
+    expect(median(of.map((r) => r.writer_cpu_us_per_pin))).toBe(cpu);
+    const rss = of.map((r) => r.writer_peak_rss_mb);
+    expect([Math.min(...rss), Math.max(...rss)]).toEqual([low, high]);
+  });
+
+  interface HeapSummary {
+    live_mb: number;
+    by_kind: Array<{ kind: string; mb: number; count: number }>;
+    array_element_shapes: Array<{ props: string; count: number }>;
+  }
+  const heap = (n: number): HeapSummary => JSON.parse(readFileSync(join(ROOT, `docs/profiles/writer-heap-2026-12-07-${n}.json`), 'utf8')) as HeapSummary;
+  const countOf = (h: HeapSummary, kind: string): number | undefined => h.by_kind.find((k) => k.kind === kind)?.count;
+  const shape = (h: HeapSummary, props: string): number => h.array_element_shapes.find((s) => s.props === props)?.count ?? 0;
+  const statements = (h: HeapSummary): number =>
+    h.array_element_shapes.filter((s) => s.props.split(',').includes('query') && s.props.split(',').includes('params')).reduce((n, s) => n + s.count, 0);
+
+  it.each([
+    [1, 42.22, 45_140, 0, 1752, 14_064, undefined, undefined],
+    [2, 65.17, 156_348, 48_297, 9416, 14_124, 22_369, 17_904],
+    [3, 61.24, 131_041, 44_026, 7388, 11_082, 17_561, 14_092],
+  ])('snapshot %i: live MB, plain objects, statements, op results, Kafka messages, Dates, Longs', (n, live, objects, stmts, results, messages, dates, longs) => {
+    const h = heap(n);
+    expect(h.live_mb).toBe(live);
+    expect(countOf(h, 'object Object')).toBe(objects);
+    expect(statements(h)).toBe(stmts);
+    expect(shape(h, 'event,message,op,outcome,placementChanges,reason')).toBe(results);
+    expect(shape(h, 'batchContext,headers,isControlRecord,key,offset,timestamp,value')).toBe(messages);
+    expect(countOf(h, 'object Date')).toBe(dates);
+    expect(countOf(h, 'object Long')).toBe(longs);
+  });
+
+  it('code is 10.3–10.5 MB and strings 9.8–11.5 MB of every snapshot', () => {
+    const mbOf = (h: HeapSummary, kind: string): number => h.by_kind.find((k) => k.kind === kind)!.mb;
+    const hs = [1, 2, 3].map(heap);
+    expect(hs.map((h) => mbOf(h, 'code'))).toEqual([10.28, 10.36, 10.49]);
+    expect(hs.map((h) => mbOf(h, 'string'))).toEqual([9.83, 11.47, 11.1]);
+  });
+});
