@@ -7,6 +7,10 @@
  * - `derived`: pins_by_peer, peer_buckets, pin_ttl_queue and pin_events rows. They are pure
  *   functions of the ops (written at each touching op's timestamp), so writing them before the
  *   core batch, and again on a replay, gives the same rows.
+ *
+ * Times, clocks and counts are plain numbers: the driver encodes them by the prepared statement's
+ * column types. A Date or Long per value stayed live while its statement waited for a request
+ * slot (docs/benchmarks.md, "What the live heap holds").
  */
 import cassandra from 'cassandra-driver';
 import { hash } from 'node:crypto';
@@ -15,14 +19,14 @@ import { peerBucket } from '../domain/mh-prefix.js';
 import type { CidPlan, RecordedOp } from './plan.js';
 import { CQL } from './cql.js';
 import { opDigest } from './op-digest.js';
-import { sourceText, toLong } from './rows.js';
+import { sourceText } from './rows.js';
 import { cidOfOp, eventKindOf, type OpResult, type StatsCounts, type StoreOp } from './records.js';
 import type { PinEvent, PlacementChange } from '../domain/messages.js';
 import type { PlacementState } from '../domain/placement-state.js';
 import type { Statement } from './session.js';
 
 const { unset } = cassandra.types;
-const { Long, TimeUuid } = cassandra.types;
+const { TimeUuid } = cassandra.types;
 
 export interface WriteContext {
   readonly peerBucketBits: number;
@@ -37,7 +41,6 @@ export const ttlBucketOf = (expireAt: number): number => Math.floor(expireAt / H
 export const ttlShardOf = (mhPrefix: number, shards: number): number => mhPrefix % shards;
 
 const cidBytesOrNull = (text: string | null): Buffer | null => (text === null ? null : Buffer.from(parseCid(text).bytes));
-const dateOrNull = (msValue: number | null): Date | null => (msValue === null ? null : new Date(msValue));
 
 /** null when the old row may hold a value (so it must be cleared), else `unset` (no tombstone). */
 function nullable<T>(value: T | null, oldMayHaveValue: boolean): T | null | typeof unset {
@@ -184,8 +187,8 @@ export function statementsForPlan(plan: CidPlan, ctx: WriteContext, digestOf: (o
   const pinTs = plan.pinTs;
   const placementTs = plan.placementTs;
   if (pinTs !== null) {
-    // One Long per timestamp: it is both the write's USING TIMESTAMP and the clock cell's value.
-    const at = toLong(pinTs);
+    // One timestamp: both the write's USING TIMESTAMP and the clock cell's value.
+    const at = pinTs;
     const pin = final.pin;
     if (pin) {
       const s = pin.spec;
@@ -204,14 +207,14 @@ export function statementsForPlan(plan: CidPlan, ctx: WriteContext, digestOf: (o
           s.name,
           s.tags,
           s.metadata,
-          nullable(dateOrNull(s.expireAt), old?.expireAt != null),
-          toLong(s.shardSize),
+          nullable(s.expireAt, old?.expireAt != null),
+          s.shardSize,
           nullable(cidBytesOrNull(s.reference), old?.reference != null),
           nullable(cidBytesOrNull(s.pinUpdate), old?.pinUpdate != null),
           s.origins,
-          nullable(dateOrNull(s.timestamp), old?.timestamp != null),
-          new Date(pin.createdAt),
-          new Date(pin.updatedAt),
+          nullable(s.timestamp, old?.timestamp != null),
+          pin.createdAt,
+          pin.updatedAt,
           pin.lastOpId,
           at,
           nullable(null, rowMayExist && !initial.pin),
@@ -226,12 +229,12 @@ export function statementsForPlan(plan: CidPlan, ctx: WriteContext, digestOf: (o
   }
 
   if (placementTs !== null) {
-    const at = toLong(placementTs);
+    const at = placementTs;
     const p = final.placement;
     if (p) {
       core.push({
         query: CQL.upsertPlacement,
-        params: [at, p.desired, p.actual, p.errors, new Date(p.updatedAt), p.lastOpId, at, cidBin],
+        params: [at, p.desired, p.actual, p.errors, p.updatedAt, p.lastOpId, at, cidBin],
       });
     } else {
       // The placement's cells are cleared; its clock is kept for dedup_ttl, as a delete marker's is.
@@ -241,21 +244,21 @@ export function statementsForPlan(plan: CidPlan, ctx: WriteContext, digestOf: (o
 
   for (const rec of plan.recorded) {
     const op = rec.result.op;
-    const at = toLong(rec.ts);
+    const at = rec.ts;
     // The event row is written before the core batch that holds the op_dedup row (derived rows
     // first), so whenever a redelivery finds the op_dedup row, the event row is there to read.
     const inEventRow = outputsFollowFromOp(rec);
     core.push(
       inEventRow
-        ? { query: CQL.insertDedup, params: [op.opId, digestOf(op), cidBin, op.body.kind, sourceText(op.source) ?? '', new Date(op.ts), ctx.dedupTtlSec, at] }
-        : { query: CQL.insertDedupWithOutputs, params: [op.opId, digestOf(op), cidBin, op.body.kind, sourceText(op.source) ?? '', outputsOf(rec), new Date(op.ts), ctx.dedupTtlSec, at] },
+        ? { query: CQL.insertDedup, params: [op.opId, digestOf(op), cidBin, op.body.kind, sourceText(op.source) ?? '', op.ts, ctx.dedupTtlSec, at] }
+        : { query: CQL.insertDedupWithOutputs, params: [op.opId, digestOf(op), cidBin, op.body.kind, sourceText(op.source) ?? '', outputsOf(rec), op.ts, ctx.dedupTtlSec, at] },
     );
     const ev = rec.result.event;
     if (ev) {
       derived.push({
         routingKey: cidBin,
         query: CQL.insertEvent,
-        params: [cidBin, eventIdOf(op.opId, op.ts), op.opId, ev.kind, ev.outcome, ev.reason, ev.detail, ev.origin, sourceText(ev.source), new Date(ev.ts), inEventRow ? eventChangesOf(rec) : unset, ctx.eventsTtlSec, at],
+        params: [cidBin, eventIdOf(op.opId, op.ts), op.opId, ev.kind, ev.outcome, ev.reason, ev.detail, ev.origin, sourceText(ev.source), ev.ts, inEventRow ? eventChangesOf(rec) : unset, ctx.eventsTtlSec, at],
       });
     }
   }
@@ -267,33 +270,33 @@ export function statementsForPlan(plan: CidPlan, ctx: WriteContext, digestOf: (o
       derived.push({
         routingKey,
         query: CQL.upsertPeerPin,
-        params: [pw.peer, bucket, cidBin, pw.row.state, pw.row.desired, pw.row.error ?? unset, new Date(pw.row.updatedAt), toLong(pw.ts)],
+        params: [pw.peer, bucket, cidBin, pw.row.state, pw.row.desired, pw.row.error ?? unset, pw.row.updatedAt, pw.ts],
       });
       derived.push({ routingKey: Buffer.from(pw.peer), once: { peer: pw.peer, bucket }, query: CQL.insertPeerBucket, params: [pw.peer, bucket] });
     } else {
-      derived.push({ routingKey, query: CQL.deletePeerPin, params: [toLong(pw.ts), pw.peer, bucket, cidBin] });
+      derived.push({ routingKey, query: CQL.deletePeerPin, params: [pw.ts, pw.peer, bucket, cidBin] });
     }
   }
 
   const ttlShard = ttlShardOf(initial.mhPrefix, ctx.ttlShards);
   for (const tw of plan.ttlWrites) {
-    const key = [toLong(ttlBucketOf(tw.expireAt)), ttlShard, new Date(tw.expireAt), cidBin];
+    const key = [ttlBucketOf(tw.expireAt), ttlShard, tw.expireAt, cidBin];
     const routingKey = compositeKey([int64(ttlBucketOf(tw.expireAt)), int32(ttlShard)]);
-    derived.push(tw.present ? { routingKey, query: CQL.insertTtl, params: [...key, toLong(tw.ts)] } : { routingKey, query: CQL.deleteTtl, params: [toLong(tw.ts), ...key] });
+    derived.push(tw.present ? { routingKey, query: CQL.insertTtl, params: [...key, tw.ts] } : { routingKey, query: CQL.deleteTtl, params: [tw.ts, ...key] });
   }
   return { core, derived };
 }
 
 /** The cells a deleted pin leaves for scylladb.dedup_ttl: its clock, and the op that deleted it. */
-function markerStatement(cidBin: Buffer, op: StoreOp | null, ts: cassandra.types.Long, ttlSec: number): Statement {
-  const when = new Date(op?.ts ?? 0);
+function markerStatement(cidBin: Buffer, op: StoreOp | null, ts: number, ttlSec: number): Statement {
+  const when = op?.ts ?? 0;
   return { query: CQL.insertPinMarker, params: [ttlSec, ts, op?.opId ?? '', ts, when, when, cidBin] };
 }
 
 export function statsStatement(shard: number, counts: StatsCounts, ts: number, nowMs: number): Statement {
-  const placements: Record<string, cassandra.types.Long> = {};
-  for (const [state, n] of Object.entries(counts.placements)) placements[state] = toLong(n);
-  return { query: CQL.upsertStats, params: [shard, toLong(counts.pins), placements, new Date(nowMs), toLong(ts), toLong(ts)] };
+  const placements: Record<string, number> = {};
+  for (const [state, n] of Object.entries(counts.placements)) placements[state] = n;
+  return { query: CQL.upsertStats, params: [shard, counts.pins, placements, nowMs, ts, ts] };
 }
 
 /** Rough serialized size of a statement's values, for keeping logged batches under the limit. */
@@ -306,11 +309,12 @@ export function estimateBytes(statement: Statement): number {
 function valueBytes(v: unknown): number {
   if (v === null || v === undefined || v === unset) return 4;
   if (typeof v === 'string') return 4 + Buffer.byteLength(v);
-  if (typeof v === 'number' || typeof v === 'boolean') return 12;
+  // A time, clock or count beyond 32 bits is costed as its Long was before values became plain
+  // numbers (Cassandra's batch size counts per-cell overhead this estimate does not model).
+  if (typeof v === 'number') return v >= 2 ** 31 || v < -(2 ** 31) ? LONG_BYTES : 12;
+  if (typeof v === 'boolean') return 12;
   if (v instanceof Uint8Array) return 4 + v.length;
   if (v instanceof Date) return 12;
-  // Every timestamp is a Long; their estimate never varies, so it is computed once (profiled hot).
-  if (v instanceof Long) return LONG_BYTES;
   if (Array.isArray(v)) return 8 + v.reduce((acc: number, x: unknown) => acc + valueBytes(x), 0);
   return objectBytes(v);
 }
@@ -324,4 +328,5 @@ function objectBytes(v: unknown): number {
   return 16;
 }
 
-const LONG_BYTES = objectBytes(toLong(0));
+/** What a `Long` param was estimated at (objectBytes of its low, high and unsigned fields). */
+const LONG_BYTES = objectBytes({ low: 0, high: 0, unsigned: false });

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { planCid } from '../../../src/store/plan.js';
 import { cidStateFromRow } from '../../../src/store/rows.js';
-import { eventChangesOf, outputsFollowFromOp, outputsFromEventRow, outputsFromRow, outputsOf, statementsForPlan } from '../../../src/store/writes.js';
+import { estimateBytes, eventChangesOf, outputsFollowFromOp, outputsFromEventRow, outputsFromRow, outputsOf, statementsForPlan, statsStatement } from '../../../src/store/writes.js';
 import { CQL } from '../../../src/store/cql.js';
 import cassandra from 'cassandra-driver';
 import { parseCid } from '../../../src/domain/cid.js';
@@ -88,5 +88,29 @@ describe('outputs in the event row (schema 5)', () => {
     const oddDedup = out.core.find((st) => st.query === CQL.insertDedupWithOutputs)!;
     expect(outputsFromRow(odd.result.op, oddDedup.params[5] as Buffer).event?.origin).toBe('someone else');
     expect(out.derived.find((st) => st.query === CQL.insertEvent)!.params[10]).toBe(cassandra.types.unset);
+  });
+});
+
+describe('statement values', () => {
+  const ctx = { peerBucketBits: 15, ttlShards: 16, dedupTtlSec: 60, eventsTtlSec: 120 };
+
+  it('times, clocks and counts are plain numbers: no Date or Long stays live with a queued statement', () => {
+    const { core, derived } = statementsForPlan(plan, ctx);
+    const statements = [...core, ...derived, statsStatement(1, { pins: 3, placements: { pinned: 2 } }, 1_700_000_000_000_001, 1_700_000_000_000)];
+    const values = statements.flatMap((st) => [
+      ...st.params,
+      ...st.params.filter((v): v is Record<string, unknown> => typeof v === 'object' && v !== null && !(v instanceof Uint8Array)).flatMap((v) => Object.values(v)),
+    ]);
+    expect(values.filter((v) => v instanceof Date || v instanceof cassandra.types.Long)).toEqual([]);
+    // The op's time is there as its number.
+    expect(core.find((st) => st.query === CQL.insertDedup)!.params).toContain(ops[0]!.ts);
+  });
+
+  it('the batch-size estimate costs a time as its Long was, and a small number as before', () => {
+    const at = 1_700_000_000_000;
+    // 24 per statement; a Long was objectBytes of { low, high, unsigned }: 8 + 19 + 20 + 24 = 71.
+    expect(estimateBytes({ query: 'q', params: [at] })).toBe(24 + 71);
+    expect(estimateBytes({ query: 'q', params: [cassandra.types.Long.fromNumber(at)] })).toBe(24 + 71);
+    expect(estimateBytes({ query: 'q', params: [3600] })).toBe(24 + 12);
   });
 });
