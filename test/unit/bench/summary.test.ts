@@ -346,3 +346,16 @@ describe('the 2026-12-07 heap-cap rounds and heap snapshots that docs/benchmarks
     expect(hs.map((h) => mbOf(h, 'string'))).toEqual([9.83, 11.47, 11.1]);
   });
 });
+
+describe('the 2026-12-07 plain-number rounds that docs/benchmarks.md quotes (Memory)', () => {
+  const rows = jsonLines<{ variant: string; pins_per_s: number; writer_cpu_us_per_pin: number; writer_peak_rss_mb: number }>('writer-ab/2026-12-07-plain-number-values.ab.ndjson');
+
+  it.each([
+    ['base', 2343, 263, 403],
+    ['numbers', 2333, 256, 398],
+  ])('%s: medians of pins/s, CPU µs/pin and peak RSS over three rounds', (variant, pinsPerS, cpu, rss) => {
+    const of = rows.filter((r) => r.variant === variant);
+    expect(of).toHaveLength(3);
+    expect([median(of.map((r) => r.pins_per_s)), median(of.map((r) => r.writer_cpu_us_per_pin)), median(of.map((r) => r.writer_peak_rss_mb))]).toEqual([pinsPerS, cpu, rss]);
+  });
+});
