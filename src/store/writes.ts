@@ -23,6 +23,7 @@ import { sourceText } from './rows.js';
 import { cidOfOp, eventKindOf, type OpResult, type StatsCounts, type StoreOp } from './records.js';
 import type { PinEvent, PlacementChange } from '../domain/messages.js';
 import type { PlacementState } from '../domain/placement-state.js';
+import type { BucketRef } from './bucket-bits.js';
 import type { Statement } from './session.js';
 
 const { unset } = cassandra.types;
@@ -175,7 +176,11 @@ export interface PlanStatements {
  * `digestOf` returns an op's body digest; the Committer passes the ones it already computed for
  * dedup (hashing a body twice per op was measurable), others get digestOfBody.
  */
-export function statementsForPlan(plan: CidPlan, ctx: WriteContext, digestOf: (op: StoreOp) => string = (op) => digestOfBody(op.body)): PlanStatements {
+/**
+ * `bucketWritten` (the writer's BucketBits) says which peer_buckets rows this process has written
+ * already: their statements are not built at all (writeGrouped would skip them anyway).
+ */
+export function statementsForPlan(plan: CidPlan, ctx: WriteContext, digestOf: (op: StoreOp) => string = (op) => digestOfBody(op.body), bucketWritten?: (ref: BucketRef) => boolean): PlanStatements {
   const core: Statement[] = [];
   const derived: Statement[] = [];
   const { initial, final } = plan;
@@ -272,7 +277,8 @@ export function statementsForPlan(plan: CidPlan, ctx: WriteContext, digestOf: (o
         query: CQL.upsertPeerPin,
         params: [pw.peer, bucket, cidBin, pw.row.state, pw.row.desired, pw.row.error ?? unset, pw.row.updatedAt, pw.ts],
       });
-      derived.push({ routingKey: Buffer.from(pw.peer), once: { peer: pw.peer, bucket }, query: CQL.insertPeerBucket, params: [pw.peer, bucket] });
+      const once = { peer: pw.peer, bucket };
+      if (bucketWritten?.(once) !== true) derived.push({ routingKey: Buffer.from(pw.peer), once, query: CQL.insertPeerBucket, params: [pw.peer, bucket] });
     } else {
       derived.push({ routingKey, query: CQL.deletePeerPin, params: [pw.ts, pw.peer, bucket, cidBin] });
     }

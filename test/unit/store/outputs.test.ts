@@ -114,3 +114,19 @@ describe('statement values', () => {
     expect(estimateBytes({ query: 'q', params: [3600] })).toBe(24 + 12);
   });
 });
+
+describe('peer_buckets statements', () => {
+  const ctx = { peerBucketBits: 15, ttlShards: 16, dedupTtlSec: 60, eventsTtlSec: 120 };
+  const bucketRows = (statements: ReturnType<typeof statementsForPlan>): number => statements.derived.filter((st) => st.query === CQL.insertPeerBucket).length;
+
+  it('are not built for the buckets this process has written already', () => {
+    const all = statementsForPlan(plan, ctx);
+    expect(bucketRows(all)).toBeGreaterThan(0);
+    const first = all.derived.find((st) => st.query === CQL.insertPeerBucket)!.once!;
+    const some = statementsForPlan(plan, ctx, undefined, (ref) => ref.peer === first.peer && ref.bucket === first.bucket);
+    expect(bucketRows(some)).toBe(bucketRows(all) - all.derived.filter((st) => st.once?.peer === first.peer && st.once.bucket === first.bucket).length);
+    expect(bucketRows(statementsForPlan(plan, ctx, undefined, () => true))).toBe(0);
+    // Nothing else changes.
+    expect(statementsForPlan(plan, ctx, undefined, () => true).derived.filter((st) => st.query !== CQL.insertPeerBucket)).toEqual(all.derived.filter((st) => st.query !== CQL.insertPeerBucket));
+  });
+});
