@@ -359,3 +359,31 @@ describe('the 2026-12-07 plain-number rounds that docs/benchmarks.md quotes (Mem
     expect([median(of.map((r) => r.pins_per_s)), median(of.map((r) => r.writer_cpu_us_per_pin)), median(of.map((r) => r.writer_peak_rss_mb))]).toEqual([pinsPerS, cpu, rss]);
   });
 });
+
+describe('the 2026-12-07 fetch-size rounds that docs/benchmarks.md quotes (Memory)', () => {
+  const rows = jsonLines<{ variant: string; pins_per_s: number; writer_cpu_us_per_pin: number; writer_peak_rss_mb: number; drain_apply_ms: number }>('writer-ab/2026-12-07-fetch-bytes-1024-vs-512.ab.ndjson');
+
+  it.each([
+    ['f1024', 2368, 259, 381, [365, 415], 769.5],
+    ['f512', 2254, 260, 343, [335, 354], 410.4],
+  ])('%s: medians of pins/s, CPU µs/pin, peak RSS (and its range) and mean apply per batch', (variant, pinsPerS, cpu, rss, [low, high], apply) => {
+    const of = rows.filter((r) => r.variant === variant);
+    expect(of).toHaveLength(3);
+    const peaks = of.map((r) => r.writer_peak_rss_mb);
+    expect([median(of.map((r) => r.pins_per_s)), median(of.map((r) => r.writer_cpu_us_per_pin)), median(peaks), Math.min(...peaks), Math.max(...peaks), median(of.map((r) => r.drain_apply_ms))]).toEqual([pinsPerS, cpu, rss, low, high, apply]);
+  });
+});
+
+describe('the 2026-12-07 peer-bucket rounds that docs/benchmarks.md quotes (Memory)', () => {
+  const rows = jsonLines<{ variant: string; pins_per_s: number; writer_cpu_us_per_pin: number; writer_peak_rss_mb: number }>('writer-ab/2026-12-07-peer-bucket-skip.ab.ndjson');
+
+  it.each([
+    ['base', 2380, 251, 398, [391, 401]],
+    ['skip', 2440, 247, 377, [376, 403]],
+  ])('%s: medians of pins/s, CPU µs/pin and peak RSS, and the RSS range', (variant, pinsPerS, cpu, rss, [low, high]) => {
+    const of = rows.filter((r) => r.variant === variant);
+    expect(of).toHaveLength(3);
+    const peaks = of.map((r) => r.writer_peak_rss_mb);
+    expect([median(of.map((r) => r.pins_per_s)), median(of.map((r) => r.writer_cpu_us_per_pin)), median(peaks), Math.min(...peaks), Math.max(...peaks)]).toEqual([pinsPerS, cpu, rss, low, high]);
+  });
+});
