@@ -174,11 +174,9 @@ export interface PlanStatements {
 
 /**
  * `digestOf` returns an op's body digest; the Committer passes the ones it already computed for
- * dedup (hashing a body twice per op was measurable), others get digestOfBody.
- */
-/**
- * `bucketWritten` (the writer's BucketBits) says which peer_buckets rows this process has written
- * already: their statements are not built at all (writeGrouped would skip them anyway).
+ * dedup (hashing a body twice per op was measurable), others get digestOfBody. `bucketWritten`
+ * (the Committer's BucketBits) says which peer_buckets rows this process has written already:
+ * their statements are not built at all (writeGrouped would skip them anyway).
  */
 export function statementsForPlan(plan: CidPlan, ctx: WriteContext, digestOf: (op: StoreOp) => string = (op) => digestOfBody(op.body), bucketWritten?: (ref: BucketRef) => boolean): PlanStatements {
   const core: Statement[] = [];
