@@ -57,6 +57,11 @@ export function run(file: string, args: readonly string[], opts: RunOptions = {}
       clearTimeout(timer);
       resolve({ code: code ?? (signal !== null ? 128 : -1), stdout, stderr });
     });
+    // A program that exits without reading its input (most do) closes the pipe: writing to it
+    // then fails with EPIPE, which is no failure of the run. Its exit code and output say how it went.
+    child.stdin.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') reject(err);
+    });
     child.stdin.end(opts.input ?? '');
   });
 }
