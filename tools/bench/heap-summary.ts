@@ -1,6 +1,6 @@
 /**
  * What a V8 heap snapshot holds, as one JSON object: self bytes and counts by node type and
- * constructor, and the property sets of the plain objects held in arrays (statements, Kafka
+ * constructor, and the property sets of the distinct plain objects held in arrays (statements, Kafka
  * messages, op results: the shapes of the writer's in-flight work).
  *
  *   node --heapsnapshot-signal=SIGUSR2 …writer…; kill -USR2 <pid>    # a Heap.*.heapsnapshot in its cwd
@@ -63,12 +63,15 @@ for (let n = 0; n < nodes.length; n += NF) {
   byKind.set(key, k);
 }
 
-// Plain objects that are elements of arrays, by their property names.
+// Plain objects that are elements of arrays, by their property names; each object counts once,
+// however many arrays hold it (a statement is in its chunk and in its request's batch).
 const shapes = new Map<string, number>();
+const counted = new Set<number>();
 for (let n = 0; n < nodes.length; n += NF) {
   if (typeOf(n) !== 'object' || nameOf(n) !== 'Array') continue;
   for (const e of edgesOf(n)) {
-    if (e.type !== 'element' || typeOf(e.to) !== 'object' || nameOf(e.to) !== 'Object') continue;
+    if (e.type !== 'element' || typeOf(e.to) !== 'object' || nameOf(e.to) !== 'Object' || counted.has(e.to)) continue;
+    counted.add(e.to);
     const props = [...edgesOf(e.to)].filter((p) => p.type === 'property' && strings[p.name] !== '__proto__').map((p) => strings[p.name]!);
     const key = props.sort().join(',');
     shapes.set(key, (shapes.get(key) ?? 0) + 1);

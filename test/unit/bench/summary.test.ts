@@ -325,9 +325,9 @@ describe('the 2026-12-07 heap-cap rounds and heap snapshots that docs/benchmarks
     h.array_element_shapes.filter((s) => s.props.split(',').includes('query') && s.props.split(',').includes('params')).reduce((n, s) => n + s.count, 0);
 
   it.each([
-    [1, 42.22, 45_140, 0, 1752, 14_064, undefined, undefined],
-    [2, 65.17, 156_348, 48_297, 9416, 14_124, 22_369, 17_904],
-    [3, 61.24, 131_041, 44_026, 7388, 11_082, 17_561, 14_092],
+    [1, 42.22, 45_140, 0, 1752, 4688, undefined, undefined],
+    [2, 65.17, 156_348, 40_318, 4708, 4708, 22_369, 17_904],
+    [3, 61.24, 131_041, 33_966, 3694, 3694, 17_561, 14_092],
   ])('snapshot %i: live MB, plain objects, statements, op results, Kafka messages, Dates, Longs', (n, live, objects, stmts, results, messages, dates, longs) => {
     const h = heap(n);
     expect(h.live_mb).toBe(live);
@@ -337,6 +337,13 @@ describe('the 2026-12-07 heap-cap rounds and heap snapshots that docs/benchmarks
     expect(shape(h, 'batchContext,headers,isControlRecord,key,offset,timestamp,value')).toBe(messages);
     expect(countOf(h, 'object Date')).toBe(dates);
     expect(countOf(h, 'object Long')).toBe(longs);
+  });
+
+  it('snapshot 2 holds 5,883 peer_buckets statements, about nine statements per op in flight', () => {
+    const h = heap(2);
+    expect(shape(h, 'once,params,query,routingKey')).toBe(5883);
+    expect(Math.round(statements(h) / shape(h, 'event,message,op,outcome,placementChanges,reason'))).toBe(9);
+    expect(Math.round(statements(heap(3)) / shape(heap(3), 'event,message,op,outcome,placementChanges,reason'))).toBe(9);
   });
 
   it('code is 10.3–10.5 MB and strings 9.8–11.5 MB of every snapshot', () => {
