@@ -17,7 +17,7 @@ import { addCounts, cidOfOp, emptyCounts, eventKindOf, type OpResult, type Stats
 import { cidStateFromRow, fromLong, sourceText } from './rows.js';
 import type { CqlRow, CqlSession, Statement } from './session.js';
 import { packLanes, type Lane } from './batch-pack.js';
-import { BucketBits, type BucketRef } from './bucket-bits.js';
+import { BucketBits } from './bucket-bits.js';
 import { readByKeys, writeGrouped } from './bulk.js';
 import { opDigest } from './op-digest.js';
 import { digestOfBody, estimateBytes, eventIdOf, outputsFromEventRow, outputsFromRow, statementsForPlan, statsStatement, type WriteContext } from './writes.js';
@@ -86,10 +86,8 @@ interface StoredDedup {
 
 export class Committer {
   private readonly stats = new Map<number, ShardStats>();
-  /** peer_buckets rows this process already wrote. */
+  /** peer_buckets rows this process already wrote (statementsForPlan builds no statement for them). */
   private readonly writtenOnce: BucketBits;
-  /** Whether this process wrote a peer_buckets row already (statementsForPlan skips building it). */
-  private readonly bucketWritten: (ref: BucketRef) => boolean;
   readonly locks = new ShardLocks();
   /**
    * scylladb.max_concurrency bounds the process's in-flight requests, so all commits share one
@@ -100,7 +98,6 @@ export class Committer {
   constructor(private readonly ctx: CommitContext) {
     this.limit = pLimit(ctx.maxConcurrency);
     this.writtenOnce = new BucketBits(ctx.peerBucketBits);
-    this.bucketWritten = (ref) => this.writtenOnce.has(ref);
   }
 
   /** Forget cached stats (after a failure, or when shard ownership may have moved). */
@@ -311,7 +308,7 @@ export class Committer {
     const chunks: Chunk[] = [];
     let chunk = newChunk();
     for (const plan of plans) {
-      const { core, derived } = statementsForPlan(plan, this.ctx, digestOf, this.bucketWritten);
+      const { core, derived } = statementsForPlan(plan, this.ctx, digestOf, this.writtenOnce);
       const size = core.reduce((n, s) => n + estimateBytes(s), 0);
       if (chunk.bytes > 0 && chunk.bytes + size > budget) {
         chunks.push(chunk);

@@ -23,7 +23,7 @@ import { sourceText } from './rows.js';
 import { cidOfOp, eventKindOf, type OpResult, type StatsCounts, type StoreOp } from './records.js';
 import type { PinEvent, PlacementChange } from '../domain/messages.js';
 import type { PlacementState } from '../domain/placement-state.js';
-import type { BucketRef } from './bucket-bits.js';
+import type { BucketBits } from './bucket-bits.js';
 import type { Statement } from './session.js';
 
 const { unset } = cassandra.types;
@@ -175,10 +175,10 @@ export interface PlanStatements {
 /**
  * `digestOf` returns an op's body digest; the Committer passes the ones it already computed for
  * dedup (hashing a body twice per op was measurable), others get digestOfBody. `bucketWritten`
- * (the Committer's BucketBits) says which peer_buckets rows this process has written already:
+ * (the Committer's BucketBits) knows which peer_buckets rows this process has written already:
  * their statements are not built at all (writeGrouped would skip them anyway).
  */
-export function statementsForPlan(plan: CidPlan, ctx: WriteContext, digestOf: (op: StoreOp) => string = (op) => digestOfBody(op.body), bucketWritten?: (ref: BucketRef) => boolean): PlanStatements {
+export function statementsForPlan(plan: CidPlan, ctx: WriteContext, digestOf: (op: StoreOp) => string = (op) => digestOfBody(op.body), bucketWritten?: Pick<BucketBits, 'has'>): PlanStatements {
   const core: Statement[] = [];
   const derived: Statement[] = [];
   const { initial, final } = plan;
@@ -276,7 +276,7 @@ export function statementsForPlan(plan: CidPlan, ctx: WriteContext, digestOf: (o
         params: [pw.peer, bucket, cidBin, pw.row.state, pw.row.desired, pw.row.error ?? unset, pw.row.updatedAt, pw.ts],
       });
       const once = { peer: pw.peer, bucket };
-      if (bucketWritten?.(once) !== true) derived.push({ routingKey: Buffer.from(pw.peer), once, query: CQL.insertPeerBucket, params: [pw.peer, bucket] });
+      if (bucketWritten?.has(once) !== true) derived.push({ routingKey: Buffer.from(pw.peer), once, query: CQL.insertPeerBucket, params: [pw.peer, bucket] });
     } else {
       derived.push({ routingKey, query: CQL.deletePeerPin, params: [pw.ts, pw.peer, bucket, cidBin] });
     }
@@ -298,9 +298,7 @@ function markerStatement(cidBin: Buffer, op: StoreOp | null, ts: number, ttlSec:
 }
 
 export function statsStatement(shard: number, counts: StatsCounts, ts: number, nowMs: number): Statement {
-  const placements: Record<string, number> = {};
-  for (const [state, n] of Object.entries(counts.placements)) placements[state] = n;
-  return { query: CQL.upsertStats, params: [shard, counts.pins, placements, nowMs, ts, ts] };
+  return { query: CQL.upsertStats, params: [shard, counts.pins, { ...counts.placements }, nowMs, ts, ts] };
 }
 
 /** Rough serialized size of a statement's values, for keeping logged batches under the limit. */

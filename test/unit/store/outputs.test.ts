@@ -123,10 +123,10 @@ describe('peer_buckets statements', () => {
     const all = statementsForPlan(plan, ctx);
     expect(bucketRows(all)).toBeGreaterThan(0);
     const first = all.derived.find((st) => st.query === CQL.insertPeerBucket)!.once!;
-    const some = statementsForPlan(plan, ctx, undefined, (ref) => ref.peer === first.peer && ref.bucket === first.bucket);
+    const some = statementsForPlan(plan, ctx, undefined, { has: (ref) => ref.peer === first.peer && ref.bucket === first.bucket });
     expect(bucketRows(some)).toBe(bucketRows(all) - all.derived.filter((st) => st.once?.peer === first.peer && st.once.bucket === first.bucket).length);
-    expect(bucketRows(statementsForPlan(plan, ctx, undefined, () => true))).toBe(0);
+    expect(bucketRows(statementsForPlan(plan, ctx, undefined, { has: () => true }))).toBe(0);
     // Nothing else changes.
-    expect(statementsForPlan(plan, ctx, undefined, () => true).derived.filter((st) => st.query !== CQL.insertPeerBucket)).toEqual(all.derived.filter((st) => st.query !== CQL.insertPeerBucket));
+    expect(statementsForPlan(plan, ctx, undefined, { has: () => true }).derived.filter((st) => st.query !== CQL.insertPeerBucket)).toEqual(all.derived.filter((st) => st.query !== CQL.insertPeerBucket));
   });
 });
