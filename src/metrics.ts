@@ -4,6 +4,7 @@
  */
 import { getHeapStatistics } from 'node:v8';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { effectiveHeapGrowingPercent } from './heap-policy.js';
 
 export { Registry };
 
@@ -17,6 +18,14 @@ export function createRegistry(options: { defaultMetrics?: boolean } = {}): Regi
       registers: [registry],
       collect() {
         this.set(getHeapStatistics().heap_size_limit);
+      },
+    });
+    new Gauge({
+      name: 'pinstate_nodejs_heap_growing_percent',
+      help: 'How far V8 may grow the heap past the live heap before a full collection, in percent: heap_growing_percent, or --heap-growing-percent given to node; 0 is V8\'s own policy (docs/operations.md#memory).',
+      registers: [registry],
+      collect() {
+        this.set(effectiveHeapGrowingPercent());
       },
     });
   }

@@ -11,14 +11,14 @@ import type { PinstateConfig } from './types.js';
 /** What `redactConfig` writes in place of a secret. */
 export const REDACTED = '***';
 
-type EnvKind = 'string' | 'secret' | 'list' | 'port';
+type EnvKind = 'string' | 'secret' | 'list' | 'port' | 'integer';
 
 export interface EnvVariable {
   /** The variable's name. */
   readonly name: string;
   /** The file key it sets. */
   readonly path: readonly string[];
-  /** `list`: comma-separated; `port`: an integer; `secret`: used as given, never shown. */
+  /** `list`: comma-separated; `port`, `integer`: a whole number; `secret`: used as given, never shown. */
   readonly kind: EnvKind;
 }
 
@@ -41,6 +41,7 @@ export const ENV_VARIABLES: readonly EnvVariable[] = [
   { name: 'PINSTATE_API_PORT', path: ['api', 'port'], kind: 'port' },
   { name: 'PINSTATE_API_TOKENS', path: ['api', 'tokens'], kind: 'list' },
   { name: 'PINSTATE_LOG_LEVEL', path: ['log_level'], kind: 'string' },
+  { name: 'PINSTATE_HEAP_GROWING_PERCENT', path: ['heap_growing_percent'], kind: 'integer' },
 ];
 
 /** Names the config file when `options.file` is not given. */
@@ -150,6 +151,11 @@ function envValue(variable: EnvVariable, text: string): unknown {
     case 'port': {
       const trimmed = text.trim();
       if (!/^\d{1,5}$/.test(trimmed)) throw new ConfigError(variable.name, `expected an integer port number, got ${JSON.stringify(text)} (sets ${formatPath(variable.path)})`);
+      return Number(trimmed);
+    }
+    case 'integer': {
+      const trimmed = text.trim();
+      if (!/^\d{1,9}$/.test(trimmed)) throw new ConfigError(variable.name, `expected a whole number, got ${JSON.stringify(text)} (sets ${formatPath(variable.path)})`);
       return Number(trimmed);
     }
   }

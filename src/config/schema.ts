@@ -20,6 +20,11 @@ export const SASL_MECHANISMS = ['plain', 'scram-sha-256', 'scram-sha-512'] as co
 
 export { MAX_TIMER_MS } from './fields.js';
 /** Cassandra's and ScyllaDB's largest TTL: 20 years, in seconds. */
+/**
+ * `heap_growing_percent`'s default: V8 may grow the heap to twice what was live after a full
+ * collection, where its own policy allows four times (docs/benchmarks.md#memory).
+ */
+export const DEFAULT_HEAP_GROWING_PERCENT = 100;
 const MAX_TTL_MS = 630_720_000 * 1000;
 export const KEYSPACE_PATTERN = /^[a-z][a-z0-9_]{0,47}$/;
 /** Kafka's legal topic characters; names are at most 249 characters. */
@@ -211,6 +216,7 @@ export const configFileSchema = object({
   ttl: ttlSchema,
   allocator: allocatorSchema,
   log_level: caseInsensitiveEnum(LOG_LEVELS, lower).prefault('info'),
+  heap_growing_percent: int(0, 1000).prefault(DEFAULT_HEAP_GROWING_PERCENT),
 });
 
 /** `scylladb.replication` as written. zod infers the NTS form as `{ [dc: string]: number; class: … }`, which no object literal satisfies. */
@@ -434,5 +440,6 @@ function toConfig(file: ParsedConfigFile): PinstateConfig {
     ttl: { sweepIntervalMs: file.ttl.sweep_interval },
     allocator: toAllocatorConfig(file.allocator),
     logLevel: file.log_level,
+    heapGrowingPercent: file.heap_growing_percent,
   };
 }

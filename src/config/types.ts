@@ -174,4 +174,9 @@ export interface PinstateConfig {
   readonly allocator: AllocatorConfig;
   /** `log_level`, default "info"; env PINSTATE_LOG_LEVEL. */
   readonly logLevel: LogLevel;
+  /**
+   * `heap_growing_percent`, default 100; env PINSTATE_HEAP_GROWING_PERCENT. How far past the live
+   * heap V8 may grow before its next full collection, in percent; 0 leaves V8's own policy (src/heap-policy.ts).
+   */
+  readonly heapGrowingPercent: number;
 }

@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { formatDuration } from '../../config/duration.js';
 import type { PinstateConfig } from '../../config/types.js';
+import { applyHeapPolicy } from '../../heap-policy.js';
 import { createRegistry } from '../../metrics.js';
 import { ensureLocalStack, usesLocalStack } from '../../service/local-stack.js';
 import { applyConfiguredSchema, ensureConfiguredTopics } from '../../service/prepare.js';
@@ -15,6 +16,8 @@ import { act, EXIT, type ExitCode, type RunContext } from '../context.js';
 /** Starts the service parts, prints `describe`, and runs until a signal or a failed part; then closes them and says how cleanly. */
 export async function runUntilStopped(ctx: RunContext, config: PinstateConfig, parts: ServiceParts, describe: (s: RunningService) => string): Promise<ExitCode> {
   const logger = ctx.logger();
+  const heap = applyHeapPolicy(config.heapGrowingPercent);
+  logger.info({ heap_growing_percent: heap.percent, from: heap.source }, heap.source === 'v8' ? "heap growth: V8's own policy" : `heap growth: up to ${heap.percent} % past the live heap before a full collection`);
   const service = await startService({ config, logger, registry: createRegistry({ defaultMetrics: true }), parts });
   ctx.out(`${describe(service)}\n`);
   // A writer whose consumer failed for good stops the process too, so a supervisor restarts it.

@@ -16,11 +16,11 @@ afterAll(async () => {
 });
 
 describe('pinstate start (process)', () => {
-  it('answers /readyz 200, then SIGTERM → graceful stop, exit 0', async () => {
+  it('answers /readyz 200 with its heap policy on /metrics, then SIGTERM → graceful stop, exit 0', async () => {
     // No --no-local-stack: the config points at 127.0.0.1:9092/9042 and they answer, so the stack script is not run.
     const child = spawn(process.execPath, ['--import', 'tsx', join(packageRoot(), 'src/cli/main-entry.ts'), '--config', writeCliConfig(p.config), 'start'], {
       cwd: packageRoot(),
-      env: { ...process.env, KAFKA_BROKERS: '', SCYLLA_HOSTS: '', PINSTATE_CONFIG: '' },
+      env: { ...process.env, KAFKA_BROKERS: '', SCYLLA_HOSTS: '', PINSTATE_CONFIG: '', PINSTATE_HEAP_GROWING_PERCENT: '', NODE_OPTIONS: '' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -31,6 +31,8 @@ describe('pinstate start (process)', () => {
       const base = await until('API address printed', () => apiUrlIn(out), 120_000);
       await until('ready', async () => ((await fetch(`${base}/readyz`)).status === 200 ? true : undefined));
       expect(out).not.toContain('starting the local stack');
+      // heap_growing_percent (default 100) was set by the process itself, not by node's flags.
+      expect(await (await fetch(`${base}/metrics`)).text()).toMatch(/^pinstate_nodejs_heap_growing_percent 100$/m);
     } finally {
       child.kill('SIGTERM');
     }

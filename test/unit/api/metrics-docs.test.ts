@@ -9,6 +9,7 @@ import { apiMetrics } from '../../../src/api/index.js';
 import { allocatorMetrics } from '../../../src/allocator/metrics.js';
 import { peerRegistryMetrics } from '../../../src/peers/metrics.js';
 import { createRegistry, writerMetrics } from '../../../src/metrics.js';
+import { applyHeapPolicy } from '../../../src/heap-policy.js';
 import { packageRoot } from '../../../src/paths.js';
 import { healthMetrics } from '../../../src/service/health-metrics.js';
 import { ttlMetrics } from '../../../src/service/ttl-loop.js';
@@ -45,5 +46,18 @@ describe('process metrics', () => {
     expect(value).toBeGreaterThan(0);
     const doc = readFileSync(join(packageRoot(), 'docs/metrics.md'), 'utf8');
     expect(doc).toContain('| `pinstate_nodejs_heap_size_limit_bytes` | gauge |');
+  });
+
+  it('pinstate_nodejs_heap_growing_percent is the policy applyHeapPolicy set', async () => {
+    const value = async (): Promise<number> => Number(/^pinstate_nodejs_heap_growing_percent (\d+)$/m.exec(await createRegistry({ defaultMetrics: true }).metrics())?.[1]);
+    const noFlags = { execArgv: [], nodeOptions: undefined, setFlags: () => undefined };
+    applyHeapPolicy(100, noFlags);
+    expect(await value()).toBe(100);
+    applyHeapPolicy(0, noFlags);
+    expect(await value()).toBe(0);
+    applyHeapPolicy(100, { ...noFlags, nodeOptions: '--heap-growing-percent=40' });
+    expect(await value()).toBe(40);
+    const doc = readFileSync(join(packageRoot(), 'docs/metrics.md'), 'utf8');
+    expect(doc).toContain('| `pinstate_nodejs_heap_growing_percent` | gauge |');
   });
 });

@@ -51,6 +51,11 @@ describe('config file round trip', () => {
     expect(child.ok && child.config.writer.jointCommit).toBe(false);
   });
 
+  it('the writer child gets heap_growing_percent (a bench --override of it reaches the writer)', () => {
+    const child = validateConfig(configFileOf(withOverrides(loadConfig({ env: {} }), { heap_growing_percent: 0 })));
+    expect(child.ok && child.config.heapGrowingPercent).toBe(0);
+  });
+
   it('configFileOf → validate gives the same config back', () => {
     const config = loadConfig({ env: {}, overrides: { scylladb: { num_conns: 3, replication: { class: 'NetworkTopologyStrategy', dc1: 3 } }, writer: { max_batch_ops: 777 } } });
     const back = validateConfig(configFileOf(config));

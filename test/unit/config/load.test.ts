@@ -94,6 +94,7 @@ const EXPECTED_DEFAULTS: PinstateConfig = {
   ttl: { sweepIntervalMs: 60_000 },
   allocator: { enabled: true, peerTtlMs: 30_000, scanIntervalMs: 3_600_000, checkIntervalMs: 1000, groupId: 'pinstate-allocator', concurrency: 32, defaultReplicationFactorMin: -1, defaultReplicationFactorMax: -1 },
   logLevel: 'info',
+  heapGrowingPercent: 100,
 };
 
 /** Every key of the compiled object, including those whose value is undefined, as dotted paths. */
@@ -138,6 +139,7 @@ describe('environment variables', () => {
     ['PINSTATE_API_PORT', '0', (c) => c.api.port, 0],
     ['PINSTATE_API_TOKENS', 't1,t2', (c) => c.api.tokens, ['t1', 't2']],
     ['PINSTATE_LOG_LEVEL', 'DEBUG', (c) => c.logLevel, 'debug'],
+    ['PINSTATE_HEAP_GROWING_PERCENT', ' 0 ', (c) => c.heapGrowingPercent, 0],
   ];
   // Credentials come in pairs: each case sets its partner so the cross-field rules pass.
   const partners: Readonly<Record<string, Record<string, string>>> = {
@@ -184,6 +186,8 @@ describe('environment variables', () => {
     ['KAFKA_BROKERS', 'localhost', /"host:port"/],
     ['KAFKA_SASL_MECHANISM', 'oauthbearer', /"plain"/],
     ['PINSTATE_LOG_LEVEL', 'loud', /"info"/],
+    ['PINSTATE_HEAP_GROWING_PERCENT', 'lots', /expected a whole number, got "lots" \(sets heap_growing_percent\)/],
+    ['PINSTATE_HEAP_GROWING_PERCENT', '5000', /from 0 to 1000, got 5000 \(sets heap_growing_percent\)/],
   ])('a bad %s=%j fails naming the variable', (name, value, pattern) => {
     const err = loadError({ env: { [name]: value } });
     expect(err.field).toBe(name);

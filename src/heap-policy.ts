@@ -1,0 +1,55 @@
+/**
+ * How far V8 lets the heap grow past what was live after a full collection before it collects
+ * again: `heap_growing_percent` (default 100, i.e. to twice the live heap). V8's own policy lets a
+ * busy writer's heap grow to about four times its live peak, so its RSS settled near 380 MB at a
+ * 1M backlog while what it held was at most ~60 MB (docs/benchmarks.md#memory). V8 reads this
+ * flag at every full collection, so setting it at start-up takes effect in the running isolate
+ * (unlike --max-old-space-size). A `--heap-growing-percent` given to node itself wins.
+ */
+import { setFlagsFromString } from 'node:v8';
+
+export type HeapPolicy =
+  /** This process set V8's flag from the config. */
+  | { readonly source: 'config'; readonly percent: number }
+  /** `heap_growing_percent` is 0: V8's own policy. */
+  | { readonly source: 'v8'; readonly percent: 0 }
+  /** node was started with the flag (its options or NODE_OPTIONS): left as given. */
+  | { readonly source: 'node-options'; readonly percent: number };
+
+const FLAG = /^--heap[-_]growing[-_]percent(?:=(.*))?$/;
+
+/** The value of a `--heap-growing-percent` among node's flags, or null when none is given (the last one counts, as in V8). */
+export function explicitHeapGrowingPercent(execArgv: readonly string[], nodeOptions: string | undefined): number | null {
+  const tokens = [...(nodeOptions ?? '').split(/\s+/).filter((t) => t !== ''), ...execArgv];
+  let found: number | null = null;
+  tokens.forEach((token, i) => {
+    const m = FLAG.exec(token);
+    if (m === null) return;
+    const value = Number(m[1] ?? tokens[i + 1]);
+    found = Number.isInteger(value) && value >= 0 ? value : 0;
+  });
+  return found;
+}
+
+/** What a process with this config and these node flags runs with (pure). */
+export function heapPolicyFor(percent: number, execArgv: readonly string[], nodeOptions: string | undefined): HeapPolicy {
+  const explicit = explicitHeapGrowingPercent(execArgv, nodeOptions);
+  if (explicit !== null) return { source: 'node-options', percent: explicit };
+  return percent === 0 ? { source: 'v8', percent: 0 } : { source: 'config', percent };
+}
+
+let current: HeapPolicy | null = null;
+
+/** Sets V8's flag from `heap_growing_percent` unless node's own flags name it; once per process is enough. */
+export function applyHeapPolicy(percent: number, env: { readonly execArgv?: readonly string[]; readonly nodeOptions?: string | undefined; readonly setFlags?: (flags: string) => void } = {}): HeapPolicy {
+  const policy = heapPolicyFor(percent, env.execArgv ?? process.execArgv, 'nodeOptions' in env ? env.nodeOptions : process.env['NODE_OPTIONS']);
+  // 0 is set too: V8's own policy again, should an earlier call in this process have set another.
+  if (policy.source !== 'node-options') (env.setFlags ?? setFlagsFromString)(`--heap-growing-percent=${policy.percent}`);
+  current = policy;
+  return policy;
+}
+
+/** The growing percent this process runs with (0: V8's own policy), for /metrics. */
+export function effectiveHeapGrowingPercent(): number {
+  return current?.percent ?? explicitHeapGrowingPercent(process.execArgv, process.env['NODE_OPTIONS']) ?? 0;
+}
