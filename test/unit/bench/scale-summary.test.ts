@@ -81,6 +81,17 @@ describe('summarizeScale', () => {
     expect(last?.gc).toMatchObject(gc);
   });
 
+  it.each([
+    ['pair2-heap-growing-0', { pinsPerSecond: 2060, cpuUsPerPin: 258, peakRssMb: 377 }, { mark_compacts: 102, used_before_mc_max_mb: 247, mark_compact_pause_ms: 1679 }],
+    ['pair2-heap-growing-100', { pinsPerSecond: 2355, cpuUsPerPin: 245, peakRssMb: 257 }, { mark_compacts: 335, used_before_mc_max_mb: 135.3, mark_compact_pause_ms: 4186 }],
+    ['heap-growing-default', { pinsPerSecond: 2164, cpuUsPerPin: 268, peakRssMb: 254 }, { mark_compacts: 338, used_before_mc_max_mb: 136.2, mark_compact_pause_ms: 4419 }],
+  ])('recomputes the 2026-12-07 heap_growing_percent run (%s) as the Memory section quotes it', (name, step, gc) => {
+    const file = join(packageRoot(), `docs/bench-runs/2026-12-07-scale-1000000-${name}-trace-gc.ndjson`);
+    const last = summarizeScale(readRunLog(file), file).steps.at(-1);
+    expect(last).toMatchObject({ from: 100_000, to: 1_000_000, ...step });
+    expect(last?.gc).toMatchObject(gc);
+  });
+
   it("a step's rate is its pins over the drain from the writer's running line to its last commit", () => {
     const step = scaleStepOf({ from: 100, to: 1100, running_ms: 500, caught_up_ms: 2500, cpuUsPerPin: 200, peakRssMb: 99, gc: { mark_compacts: 1 } });
     expect(step).toMatchObject({ from: 100, to: 1100, pinsPerSecond: 500, cpuUsPerPin: 200, peakRssMb: 99, gc: { mark_compacts: 1 } });

@@ -25,6 +25,13 @@ function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 === 1 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 }
+/** A writer-ab variant's medians of pins/s, CPU µs/pin and peak RSS, and its RSS range, over `rounds` runs. */
+function abFigures(rows: ReadonlyArray<{ variant: string; pins_per_s: number; writer_cpu_us_per_pin: number; writer_peak_rss_mb: number }>, variant: string, rounds: number): number[] {
+  const of = rows.filter((r) => r.variant === variant);
+  expect(of).toHaveLength(rounds);
+  const peaks = of.map((r) => r.writer_peak_rss_mb);
+  return [median(of.map((r) => r.pins_per_s)), median(of.map((r) => r.writer_cpu_us_per_pin)), median(peaks), Math.min(...peaks), Math.max(...peaks)];
+}
 const h = (sum: number, count: number): { sum: number; count: number; buckets: Array<[string, number]> } => ({ sum, count, buckets: [['+Inf', count]] });
 
 const metrics = (batches: number, ops: number, applyS: number, publishS: number, commitS: number): Record<string, unknown> => ({
@@ -381,16 +388,41 @@ describe('the 2026-12-07 fetch-size rounds that docs/benchmarks.md quotes (Memor
   });
 });
 
-describe('the 2026-12-07 peer-bucket rounds that docs/benchmarks.md quotes (Memory)', () => {
-  const rows = jsonLines<{ variant: string; pins_per_s: number; writer_cpu_us_per_pin: number; writer_peak_rss_mb: number }>('writer-ab/2026-12-07-peer-bucket-skip.ab.ndjson');
+describe('the 2026-12-07 three-round sets that docs/benchmarks.md quotes (Memory: peer buckets, heap_growing_percent default against 0)', () => {
+  type Row = { variant: string; pins_per_s: number; writer_cpu_us_per_pin: number; writer_peak_rss_mb: number; cassandra_cpu_us_per_pin: number };
 
   it.each([
-    ['base', 2380, 251, 398, [391, 401]],
-    ['skip', 2440, 247, 377, [376, 403]],
-  ])('%s: medians of pins/s, CPU µs/pin and peak RSS, and the RSS range', (variant, pinsPerS, cpu, rss, [low, high]) => {
-    const of = rows.filter((r) => r.variant === variant);
-    expect(of).toHaveLength(3);
-    const peaks = of.map((r) => r.writer_peak_rss_mb);
-    expect([median(of.map((r) => r.pins_per_s)), median(of.map((r) => r.writer_cpu_us_per_pin)), median(peaks), Math.min(...peaks), Math.max(...peaks)]).toEqual([pinsPerS, cpu, rss, low, high]);
+    ['peer-bucket-skip', 'base', 2380, 251, 398, [391, 401]],
+    ['peer-bucket-skip', 'skip', 2440, 247, 377, [376, 403]],
+    ['heap-growing-default-vs-0', 'v8', 1955, 309, 389, [369, 397]],
+    ['heap-growing-default-vs-0', 'default', 1921, 331, 252, [251, 276]],
+  ])('%s, %s: medians of pins/s, CPU µs/pin and peak RSS, and the RSS range', (log, variant, pinsPerS, cpu, rss, [low, high]) => {
+    expect(abFigures(jsonLines<Row>(`writer-ab/2026-12-07-${log}.ab.ndjson`), variant, 3)).toEqual([pinsPerS, cpu, rss, low, high]);
+  });
+
+  it('the heap_growing_percent set ran on a loaded machine: Cassandra CPU per pin as quoted', () => {
+    const cpu = jsonLines<Row>('writer-ab/2026-12-07-heap-growing-default-vs-0.ab.ndjson').map((r) => r.cassandra_cpu_us_per_pin);
+    expect([Math.min(...cpu), Math.max(...cpu)]).toEqual([521, 662]);
+  });
+});
+
+describe('the 2026-12-07 memory sets that docs/benchmarks.md quotes (Memory: heap growing, ops planned at once)', () => {
+  type Row = { variant: string; pins_per_s: number; writer_cpu_us_per_pin: number; writer_peak_rss_mb: number };
+  const range = (xs: readonly number[]): [number, number] => [Math.min(...xs), Math.max(...xs)];
+
+  it.each([
+    ['heap-growing-0-100-60', 'v8', [2084, 2393], [252, 287], [372, 405]],
+    ['heap-growing-0-100-60', 'hgp100', [2149, 2187], [282, 300], [263, 275]],
+    ['heap-growing-0-100-60', 'hgp60', [2012, 2045], [320, 324], [256, 259]],
+    ['op-budget-500-1500', 'off', [2405, 2464], [239, 244], [377, 390]],
+    ['op-budget-500-1500', 'b500', [2213, 2219], [246, 251], [352, 361]],
+    ['op-budget-500-1500', 'b1500', [2174, 2290], [253, 260], [355, 361]],
+    ['partitions-concurrently-64-8-16-memory', 'pc64', [1356, 2490], [242, 277], [372, 403]],
+    ['partitions-concurrently-64-8-16-memory', 'pc8', [1890, 2309], [252, 260], [332, 359]],
+    ['partitions-concurrently-64-8-16-memory', 'pc16', [1959, 2299], [255, 300], [378, 398]],
+  ])('%s, %s: ranges of pins/s, CPU µs/pin and peak RSS over two rounds', (log, variant, pinsPerS, cpu, rss) => {
+    const of = jsonLines<Row>(`writer-ab/2026-12-07-${log}.ab.ndjson`).filter((r) => r.variant === variant);
+    expect(of).toHaveLength(2);
+    expect([range(of.map((r) => r.pins_per_s)), range(of.map((r) => r.writer_cpu_us_per_pin)), range(of.map((r) => r.writer_peak_rss_mb))]).toEqual([pinsPerS, cpu, rss]);
   });
 });
