@@ -426,3 +426,17 @@ describe('the 2026-12-07 memory sets that docs/benchmarks.md quotes (Memory: hea
     expect([range(of.map((r) => r.pins_per_s)), range(of.map((r) => r.writer_cpu_us_per_pin)), range(of.map((r) => r.writer_peak_rss_mb))]).toEqual([pinsPerS, cpu, rss]);
   });
 });
+
+describe('the 2026-12-07 Node 24 rounds that docs/benchmarks.md quotes (Memory: Node 24 needs more)', () => {
+  type Row = { variant: string; pins_per_s: number; writer_cpu_us_per_pin: number; writer_peak_rss_mb: number };
+
+  it.each([
+    ['node24-heap-growing-default-vs-0', 'v8', 2099, 251, 520],
+    ['node24-heap-growing-default-vs-0', 'default', 2365, 242, 385],
+    ['node24-semi-space-16', 'v8-semi16', 2326, 238, 451],
+    ['node24-semi-space-16', 'default-semi16', 2104, 275, 295],
+  ])('%s, %s: pins/s, CPU µs/pin and peak RSS of its one round', (log, variant, pinsPerS, cpu, rss) => {
+    const of = jsonLines<Row>(`writer-ab/2026-12-07-${log}.ab.ndjson`).filter((r) => r.variant === variant);
+    expect(of.map((r) => [r.pins_per_s, r.writer_cpu_us_per_pin, r.writer_peak_rss_mb])).toEqual([[pinsPerS, cpu, rss]]);
+  });
+});
