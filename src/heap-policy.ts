@@ -18,7 +18,10 @@ export type HeapPolicy =
 
 const FLAG = /^--heap[-_]growing[-_]percent(?:=(.*))?$/;
 
-/** The value of a `--heap-growing-percent` among node's flags, or null when none is given (the last one counts, as in V8). */
+/**
+ * The value of a `--heap-growing-percent` among node's flags, or null when none is given. The
+ * last one counts, and node's own options come after NODE_OPTIONS (they take precedence).
+ */
 export function explicitHeapGrowingPercent(execArgv: readonly string[], nodeOptions: string | undefined): number | null {
   const tokens = [...(nodeOptions ?? '').split(/\s+/).filter((t) => t !== ''), ...execArgv];
   let found: number | null = null;
@@ -26,7 +29,8 @@ export function explicitHeapGrowingPercent(execArgv: readonly string[], nodeOpti
     const m = FLAG.exec(token);
     if (m === null) return;
     const value = Number(m[1] ?? tokens[i + 1]);
-    found = Number.isInteger(value) && value >= 0 ? value : 0;
+    // A value V8 would not take is not counted: the config applies.
+    if (Number.isInteger(value) && value >= 0) found = value;
   });
   return found;
 }

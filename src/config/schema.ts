@@ -19,12 +19,12 @@ export const BACKENDS = ['cassandra', 'scylla'] as const satisfies readonly Back
 export const SASL_MECHANISMS = ['plain', 'scram-sha-256', 'scram-sha-512'] as const;
 
 export { MAX_TIMER_MS } from './fields.js';
-/** Cassandra's and ScyllaDB's largest TTL: 20 years, in seconds. */
 /**
  * `heap_growing_percent`'s default: V8 may grow the heap to twice what was live after a full
  * collection, where its own policy allows four times (docs/benchmarks.md#memory).
  */
 export const DEFAULT_HEAP_GROWING_PERCENT = 100;
+/** Cassandra's and ScyllaDB's largest TTL: 20 years, in seconds. */
 const MAX_TTL_MS = 630_720_000 * 1000;
 export const KEYSPACE_PATTERN = /^[a-z][a-z0-9_]{0,47}$/;
 /** Kafka's legal topic characters; names are at most 249 characters. */

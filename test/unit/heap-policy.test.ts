@@ -15,6 +15,9 @@ describe('heap growing percent', () => {
     expect(explicitHeapGrowingPercent([], '--heap-growing-percent 60')).toBe(60);
     // node's own options come after NODE_OPTIONS, so they win
     expect(explicitHeapGrowingPercent(['--heap-growing-percent=0'], '--heap-growing-percent=50')).toBe(0);
+    // a value V8 would not take is not counted
+    expect(explicitHeapGrowingPercent(['--heap-growing-percent=lots'], undefined)).toBeNull();
+    expect(explicitHeapGrowingPercent([], '--heap-growing-percent --trace-gc')).toBeNull();
   });
 
   it('takes the config unless node was given the flag; 0 is V8 own policy', () => {
