@@ -440,3 +440,34 @@ describe('the 2026-12-07 Node 24 rounds that docs/benchmarks.md quotes (Memory: 
     expect(of.map((r) => [r.pins_per_s, r.writer_cpu_us_per_pin, r.writer_peak_rss_mb])).toEqual([[pinsPerS, cpu, rss]]);
   });
 });
+
+describe('the two 2026-12-07 re-runs with the heap default that docs/benchmarks.md quotes', () => {
+  it.each([
+    [1, [2130, 2085.8, 289.7, 0.979], [1043, 423.9, 1005.8, 1228.1], [0.503, 1.576, 38270.9], [289.1, 239.7], [2064.9, 1.01], 4210.3],
+    [2, [3144, 1731.7, 259.7, 0.551], [866, 182.9, 835.8, 1115.5], [0.446, 1.785, 36100.7], [334.9, 226.8], [1881.5, 0.92], 4428],
+  ])('run %i: every figure in its column', (run, rates, latency, reads, writer, cluster, firstSample) => {
+    const s = summarize(readRunLog(join(ROOT, `docs/bench-runs/2026-12-07-pins-100000-peer-ipfs-cluster-heap-default-${run}.ndjson`)));
+    expect([s.ceiling_pins_per_s, s.pipeline_pins_per_s, s.naive_pins_per_s, s.pipeline_vs_ceiling]).toEqual(rates);
+    expect([s.offered_pins_per_s, s.latency_ms.p50, s.latency_ms.p95, s.latency_ms.p99, s.latency_lost]).toEqual([...latency, 0]);
+    expect([s.get_p50_ms, s.get_p99_ms, s.list_pins_per_s]).toEqual(reads);
+    expect([s.writer_cpu_us_per_pin, s.writer_peak_rss_mb]).toEqual(writer);
+    expect([s.ipfs_cluster_pins_per_s, s.pinstate_vs_ipfs_cluster]).toEqual(cluster);
+    // The ceiling's first sample (writer shape, 16 in flight, 10,000 pins).
+    expect(s.ceiling_trials[0]).toEqual({ shape: 'writer', concurrency: 16, pins_per_s: firstSample });
+  });
+});
+
+describe('the 2026-12-07 fetch-size rounds under load that docs/benchmarks.md quotes (Memory: half the fetch)', () => {
+  const rows = jsonLines<{ variant: string; lat_p50_ms: number; lat_p99_ms: number; lat_apply_ms: number; lat_lost: number }>('writer-ab/2026-12-07-fetch-bytes-1024-vs-512-latency-900.ab.ndjson');
+
+  it.each([
+    ['f1024', 171.8, 501.6, 68.4, [404.8, 541.5]],
+    ['f512', 175.7, 486.6, 70.8, [466.2, 529.9]],
+  ])('%s: medians of latency p50 / p99 and apply, and the p99 range', (variant, p50, p99, apply, [low, high]) => {
+    const of = rows.filter((r) => r.variant === variant);
+    expect(of).toHaveLength(3);
+    expect(of.every((r) => r.lat_lost === 0)).toBe(true);
+    const p99s = of.map((r) => r.lat_p99_ms);
+    expect([median(of.map((r) => r.lat_p50_ms)), median(p99s), median(of.map((r) => r.lat_apply_ms)), Math.min(...p99s), Math.max(...p99s)]).toEqual([p50, p99, apply, low, high]);
+  });
+});
