@@ -471,3 +471,24 @@ describe('the 2026-12-07 fetch-size rounds under load that docs/benchmarks.md qu
     expect([median(of.map((r) => r.lat_p50_ms)), median(p99s), median(of.map((r) => r.lat_apply_ms)), Math.min(...p99s), Math.max(...p99s)]).toEqual([p50, p99, apply, low, high]);
   });
 });
+
+describe('medians behind the Memory section prose (2026-12-07)', () => {
+  type Row = { variant: string; round: number; pins_per_s: number; writer_cpu_us_per_pin: number; writer_peak_rss_mb: number; cassandra_cpu_us_per_pin: number };
+  const of = (log: string, variant: string, key: keyof Row): number => median(jsonLines<Row>(`writer-ab/2026-12-07-${log}.ab.ndjson`).filter((r) => r.variant === variant).map((r) => Number(r[key])));
+
+  it('heap growing: CPU per pin medians 269.5 (V8) against 291 (100 %) and 322 (60 %)', () => {
+    expect(['v8', 'hgp100', 'hgp60'].map((v) => of('heap-growing-0-100-60', v, 'writer_cpu_us_per_pin'))).toEqual([269.5, 291, 322]);
+  });
+
+  it('op budget: peak RSS medians 383.5 against 356.5 and 358 MB; pipeline 2,434.5 against 2,216 and 2,232 pins/s', () => {
+    expect(['off', 'b500', 'b1500'].map((v) => of('op-budget-500-1500', v, 'writer_peak_rss_mb'))).toEqual([383.5, 356.5, 358]);
+    expect(['off', 'b500', 'b1500'].map((v) => of('op-budget-500-1500', v, 'pins_per_s'))).toEqual([2434.5, 2216, 2232]);
+  });
+
+  it("partitions at once: pc64's first round cost Cassandra 1,021 µs per pin, the set's other runs 488–700", () => {
+    const rows = jsonLines<Row>('writer-ab/2026-12-07-partitions-concurrently-64-8-16-memory.ab.ndjson');
+    expect(rows[0]).toMatchObject({ variant: 'pc64', round: 0, cassandra_cpu_us_per_pin: 1021 });
+    const others = rows.slice(1).map((r) => r.cassandra_cpu_us_per_pin);
+    expect([Math.min(...others), Math.max(...others)]).toEqual([488, 700]);
+  });
+});
