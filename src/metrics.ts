@@ -22,7 +22,7 @@ export function createRegistry(options: { defaultMetrics?: boolean } = {}): Regi
     });
     new Gauge({
       name: 'pinstate_nodejs_heap_growing_percent',
-      help: 'How far V8 may grow the heap past the live heap before a full collection, in percent: heap_growing_percent, or --heap-growing-percent given to node; 0 is V8\'s own policy (docs/operations.md#memory).',
+      help: 'How far V8 may grow the heap past the live heap before a full collection, in percent: heap_growing_percent, or --heap-growing-percent on node\'s command line; 0 is V8\'s own policy (docs/operations.md#memory).',
       registers: [registry],
       collect() {
         this.set(effectiveHeapGrowingPercent());

@@ -8,32 +8,39 @@ import { packageRoot } from '../../src/paths.js';
 
 describe('heap growing percent', () => {
   it('finds --heap-growing-percent among node flags in either spelling and form; the last one counts', () => {
-    expect(explicitHeapGrowingPercent([], undefined)).toBeNull();
-    expect(explicitHeapGrowingPercent(['--max-old-space-size=160'], '--trace-gc')).toBeNull();
-    expect(explicitHeapGrowingPercent(['--heap-growing-percent=40'], undefined)).toBe(40);
-    expect(explicitHeapGrowingPercent([], '--trace-gc  --heap_growing_percent=25')).toBe(25);
-    expect(explicitHeapGrowingPercent([], '--heap-growing-percent 60')).toBe(60);
-    // node's own options come after NODE_OPTIONS, so they win
-    expect(explicitHeapGrowingPercent(['--heap-growing-percent=0'], '--heap-growing-percent=50')).toBe(0);
+    expect(explicitHeapGrowingPercent([])).toBeNull();
+    expect(explicitHeapGrowingPercent(['--max-old-space-size=160', '--trace-gc'])).toBeNull();
+    expect(explicitHeapGrowingPercent(['--heap-growing-percent=40'])).toBe(40);
+    expect(explicitHeapGrowingPercent(['--trace-gc', '--heap_growing_percent=25'])).toBe(25);
+    expect(explicitHeapGrowingPercent(['--heap-growing-percent', '60'])).toBe(60);
+    expect(explicitHeapGrowingPercent(['--heap-growing-percent=50', '--heap-growing-percent=0'])).toBe(0);
     // a value V8 would not take is not counted
-    expect(explicitHeapGrowingPercent(['--heap-growing-percent=lots'], undefined)).toBeNull();
-    expect(explicitHeapGrowingPercent([], '--heap-growing-percent --trace-gc')).toBeNull();
+    expect(explicitHeapGrowingPercent(['--heap-growing-percent=lots'])).toBeNull();
+    expect(explicitHeapGrowingPercent(['--heap-growing-percent', '--trace-gc'])).toBeNull();
   });
 
   it('takes the config unless node was given the flag; 0 is V8 own policy', () => {
-    expect(heapPolicyFor(100, [], undefined)).toEqual({ source: 'config', percent: 100 });
-    expect(heapPolicyFor(0, [], '')).toEqual({ source: 'v8', percent: 0 });
-    expect(heapPolicyFor(100, [], '--heap-growing-percent=0')).toEqual({ source: 'node-options', percent: 0 });
-    expect(heapPolicyFor(0, ['--heap-growing-percent=30'], undefined)).toEqual({ source: 'node-options', percent: 30 });
+    expect(heapPolicyFor(100, [])).toEqual({ source: 'config', percent: 100 });
+    expect(heapPolicyFor(0, [])).toEqual({ source: 'v8', percent: 0 });
+    expect(heapPolicyFor(100, ['--heap-growing-percent=0'])).toEqual({ source: 'node-flag', percent: 0 });
+    expect(heapPolicyFor(0, ['--heap-growing-percent=30'])).toEqual({ source: 'node-flag', percent: 30 });
   });
 
   it('sets the V8 flag from the config, and leaves one given to node alone', () => {
     const set: string[] = [];
     const setFlags = (flags: string): void => void set.push(flags);
-    expect(applyHeapPolicy(100, { execArgv: [], nodeOptions: undefined, setFlags }).source).toBe('config');
-    expect(applyHeapPolicy(0, { execArgv: [], nodeOptions: undefined, setFlags }).source).toBe('v8');
-    expect(applyHeapPolicy(100, { execArgv: [], nodeOptions: '--heap-growing-percent=10', setFlags }).source).toBe('node-options');
+    expect(applyHeapPolicy(100, { execArgv: [], setFlags }).source).toBe('config');
+    expect(applyHeapPolicy(0, { execArgv: [], setFlags }).source).toBe('v8');
+    expect(applyHeapPolicy(100, { execArgv: ['--heap-growing-percent=10'], setFlags }).source).toBe('node-flag');
     expect(set).toEqual(['--heap-growing-percent=100', '--heap-growing-percent=0']);
+  });
+
+  it('node refuses the flag in NODE_OPTIONS, so only its command line can override the key', async () => {
+    const refused = await promisify(execFile)(process.execPath, ['-e', '0'], { env: { ...process.env, NODE_OPTIONS: '--heap-growing-percent=50' } }).then(
+      () => null,
+      (err: unknown) => String((err as { stderr?: string }).stderr),
+    );
+    expect(refused).toMatch(/--heap-growing-percent.* is not allowed in NODE_OPTIONS/);
   });
 
   it('bounds a running process heap when set at start-up (V8 reads the flag at every full collection)', async () => {
@@ -44,7 +51,7 @@ describe('heap growing percent', () => {
     const script = `
       const v8 = await import('node:v8');
       const { applyHeapPolicy } = await import(${JSON.stringify(module)});
-      applyHeapPolicy(Number(process.argv[1]), { execArgv: [], nodeOptions: undefined });
+      applyHeapPolicy(Number(process.argv[1]), { execArgv: [] });
       const live = [];
       let max = 0;
       for (let i = 0; i < 5000; i++) {

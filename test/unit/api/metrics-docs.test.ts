@@ -50,12 +50,12 @@ describe('process metrics', () => {
 
   it('pinstate_nodejs_heap_growing_percent is the policy applyHeapPolicy set', async () => {
     const value = async (): Promise<number> => Number(/^pinstate_nodejs_heap_growing_percent (\d+)$/m.exec(await createRegistry({ defaultMetrics: true }).metrics())?.[1]);
-    const noFlags = { execArgv: [], nodeOptions: undefined, setFlags: () => undefined };
+    const noFlags = { execArgv: [], setFlags: () => undefined };
     applyHeapPolicy(100, noFlags);
     expect(await value()).toBe(100);
     applyHeapPolicy(0, noFlags);
     expect(await value()).toBe(0);
-    applyHeapPolicy(100, { ...noFlags, nodeOptions: '--heap-growing-percent=40' });
+    applyHeapPolicy(100, { ...noFlags, execArgv: ['--heap-growing-percent=40'] });
     expect(await value()).toBe(40);
     const doc = readFileSync(join(packageRoot(), 'docs/metrics.md'), 'utf8');
     expect(doc).toContain('| `pinstate_nodejs_heap_growing_percent` | gauge |');
