@@ -25,9 +25,9 @@ export function explicitHeapGrowingPercent(execArgv: readonly string[]): number 
   execArgv.forEach((token, i) => {
     const m = FLAG.exec(token);
     if (m === null) return;
-    const value = Number(m[1] ?? execArgv[i + 1]);
-    // A value V8 would not take is not counted: the config applies.
-    if (Number.isInteger(value) && value >= 0) found = value;
+    const value = m[1] ?? execArgv[i + 1];
+    // A value V8 would not take (none, empty, not a whole number) is not counted: the config applies.
+    if (value !== undefined && /^\d+$/.test(value)) found = Number(value);
   });
   return found;
 }

@@ -17,6 +17,8 @@ describe('heap growing percent', () => {
     // a value V8 would not take is not counted
     expect(explicitHeapGrowingPercent(['--heap-growing-percent=lots'])).toBeNull();
     expect(explicitHeapGrowingPercent(['--heap-growing-percent', '--trace-gc'])).toBeNull();
+    expect(explicitHeapGrowingPercent(['--heap-growing-percent='])).toBeNull();
+    expect(explicitHeapGrowingPercent(['--heap-growing-percent'])).toBeNull();
   });
 
   it('takes the config unless node was given the flag; 0 is V8 own policy', () => {
