@@ -148,17 +148,18 @@ function envValue(variable: EnvVariable, text: string): unknown {
         .split(',')
         .map((item) => item.trim())
         .filter((item) => item !== '');
-    case 'port': {
-      const trimmed = text.trim();
-      if (!/^\d{1,5}$/.test(trimmed)) throw new ConfigError(variable.name, `expected an integer port number, got ${JSON.stringify(text)} (sets ${formatPath(variable.path)})`);
-      return Number(trimmed);
-    }
-    case 'integer': {
-      const trimmed = text.trim();
-      if (!/^\d{1,9}$/.test(trimmed)) throw new ConfigError(variable.name, `expected a whole number, got ${JSON.stringify(text)} (sets ${formatPath(variable.path)})`);
-      return Number(trimmed);
-    }
+    case 'port':
+      return wholeNumber(variable, text, 5, 'an integer port number');
+    case 'integer':
+      return wholeNumber(variable, text, 9, 'a whole number');
   }
+}
+
+/** A variable's digits as a number (up to `maxDigits`; the schema checks the range), or a ConfigError naming it. */
+function wholeNumber(variable: EnvVariable, text: string, maxDigits: number, what: string): number {
+  const trimmed = text.trim();
+  if (!new RegExp(`^\\d{1,${maxDigits}}$`).test(trimmed)) throw new ConfigError(variable.name, `expected ${what}, got ${JSON.stringify(text)} (sets ${formatPath(variable.path)})`);
+  return Number(trimmed);
 }
 
 /** The first issue names the key (or variable); the rest are summarised so one run shows them all. */
