@@ -7,7 +7,7 @@ import { decodeAck, decodeIntent } from '../../src/codec/index.js';
 import { parseCid } from '../../src/domain/cid.js';
 import type { SourcePosition } from '../../src/domain/messages.js';
 import { mhPrefixKey } from '../../src/domain/mh-prefix.js';
-import { partitionForKey } from '../../src/domain/partition.js';
+import { prefixPartition } from '../../src/domain/partition.js';
 import { isPinstateError, type ErrorCode } from '../../src/errors.js';
 import type { StoreOp, StoreOpBody } from '../../src/store/records.js';
 
@@ -62,9 +62,10 @@ export function decodeMessage(role: TopicRole, message: RawMessage, partitions: 
     return fromError(err);
   }
   const cid = op.body.kind === 'UpsertPin' ? op.body.spec.cid : op.body.cid;
-  const expected = partitionForKey(mhPrefixKey(parseCid(cid).mhPrefix), partitions);
+  const { mhPrefix } = parseCid(cid);
+  const expected = prefixPartition(mhPrefix, partitions);
   if (expected !== message.partition) {
-    return dead('MISROUTED', `CID ${cid} belongs on partition ${expected} (key ${mhPrefixKey(parseCid(cid).mhPrefix)}), not ${message.partition}`, 'key', op.opId);
+    return dead('MISROUTED', `CID ${cid} belongs on partition ${expected} (key ${mhPrefixKey(mhPrefix)}), not ${message.partition}`, 'key', op.opId);
   }
   return { ok: true, op };
 }

@@ -8,6 +8,7 @@ import kafkajs, { type Admin, type Consumer, type EachBatchPayload, type Kafka, 
 import { PinstateError, isPinstateError } from '../../src/errors.js';
 import type { Logger } from '../../src/log.js';
 import { toKafkaError } from '../../src/kafka/errors.js';
+import { KeyPartitioner } from '../../src/kafka/partitioner.js';
 import { CoPartitionAssigner } from './assigner.js';
 import { Gatherer } from './gatherer.js';
 import type { Chunk, ChunkConsumer, ChunkOutcome, CommitPosition, PublishedOutcome } from './chunk-processor.js';
@@ -44,7 +45,8 @@ export const DEFAULT_MAX_MESSAGE_BYTES = 1_048_588;
 export class Membership {
   private gen = 0;
   private lost = true;
-  private assigned = new Set<string>();
+  /** Partitions assigned per topic (asked before every write request, so no string is built per ask). */
+  private assigned = new Map<string, ReadonlySet<number>>();
   private confirmedAt = -Infinity;
 
   constructor(
@@ -61,7 +63,7 @@ export class Membership {
     this.gen++;
     this.lost = false;
     this.confirmedAt = this.now();
-    this.assigned = new Set(Object.entries(assignment).flatMap(([topic, ps]) => ps.map((p) => `${topic}/${p}`)));
+    this.assigned = new Map(Object.entries(assignment).map(([topic, ps]) => [topic, new Set(ps)]));
   }
 
   /** The coordinator answered a heartbeat of the current generation. */
@@ -74,7 +76,7 @@ export class Membership {
   }
 
   owns(topic: string, partition: number, generation: number): boolean {
-    return !this.lost && generation === this.gen && this.assigned.has(`${topic}/${partition}`);
+    return !this.lost && generation === this.gen && this.assigned.get(topic)?.has(partition) === true;
   }
 
   /** True while the last confirmation is younger than the lease. */
@@ -169,7 +171,7 @@ export function createKafkaGroup(o: KafkaGroupOptions): KafkaGroup {
         sizeOf: (item) => item.chunk.messages.length,
         run: processGroup,
       });
-      producer = o.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+      producer = o.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: KeyPartitioner });
       await producer.connect();
       const c = o.kafka.consumer({
         groupId: o.groupId,

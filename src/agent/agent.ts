@@ -13,6 +13,7 @@ import { validatePeerId } from '../domain/pin.js';
 import { PinstateError, NotFoundError } from '../errors.js';
 import { PartLifecycle, type PartState } from '../part-lifecycle.js';
 import { createKafka } from '../kafka/client.js';
+import { KeyPartitioner } from '../kafka/partitioner.js';
 import type { Logger } from '../log.js';
 import { silentLogger } from '../log.js';
 import { createRegistry, type Registry } from '../metrics.js';
@@ -261,7 +262,7 @@ export function createAgent(options: AgentOptions): Agent {
           const gen = createOpIdGenerator();
           producer = createPinProducer({ config: config.kafka, kafka, logger, registry, origin: peer, newOpId: () => `${AGENT_OP_PREFIX}${gen()}` });
           await producer.connect();
-          hbProducer = kafka.producer({ allowAutoTopicCreation: false });
+          hbProducer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: KeyPartitioner });
           await hbProducer.connect();
           const executor = createExecutor({
             kubo,

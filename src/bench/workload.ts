@@ -11,8 +11,7 @@ import { createOpIdGenerator } from '../../producers/op-id.js';
 import { parseCid } from '../domain/cid.js';
 import { mulberry32 } from '../random.js';
 import type { PinIntent, SourcePosition } from '../domain/messages.js';
-import { mhPrefixKey } from '../domain/mh-prefix.js';
-import { partitionForKey } from '../domain/partition.js';
+import { prefixPartition } from '../domain/partition.js';
 import { validatePinSpec, type PinSpec } from '../domain/pin.js';
 import type { StoreOp } from '../store/records.js';
 
@@ -76,7 +75,7 @@ export function pinIntents(seed: string, pin: BenchPin, ts: number): [PinIntent,
 
 /** The Kafka partition a pin's intents land on (their key is the CID's mh_prefix). */
 export function partitionOfPin(pin: BenchPin, partitions: number): number {
-  return partitionForKey(mhPrefixKey(pin.mhPrefix), partitions);
+  return prefixPartition(pin.mhPrefix, partitions);
 }
 
 /**

@@ -5,6 +5,8 @@
  * so which single writer and which pin_stats shard — owns a CID.
  */
 
+import { MH_PREFIX_MAX, mhPrefixKey } from './mh-prefix.js';
+
 const SEED = 0x9747b28c;
 const M = 0x5bd1e995;
 
@@ -45,4 +47,32 @@ export function partitionForKey(key: string | Uint8Array, partitions: number): n
   }
   const bytes = typeof key === 'string' ? encoder.encode(key) : key;
   return (murmur2(bytes) & 0x7fffffff) % partitions;
+}
+
+/** Per partition count, the partition of each mh_prefix key (−1: not computed yet). */
+const prefixTables = new Map<number, Int32Array>();
+
+/**
+ * Partition of the record key of an mh_prefix (`mhPrefixKey`, 4 hex digits) among `partitions`:
+ * `partitionForKey(mhPrefixKey(mhPrefix), partitions)`, remembered. The writer asks it for every op
+ * (its routing check, its stats shard), and there are only 65,536 prefixes.
+ */
+export function prefixPartition(mhPrefix: number, partitions: number): number {
+  let table = prefixTables.get(partitions);
+  if (table === undefined) {
+    if (!Number.isInteger(partitions) || partitions < 1) {
+      throw new RangeError(`partitions must be a positive integer, got ${partitions}`);
+    }
+    table = new Int32Array(MH_PREFIX_MAX + 1).fill(-1);
+    prefixTables.set(partitions, table);
+  }
+  if (!Number.isInteger(mhPrefix) || mhPrefix < 0 || mhPrefix > MH_PREFIX_MAX) {
+    throw new RangeError(`mh_prefix must be an integer in 0..${MH_PREFIX_MAX}, got ${mhPrefix}`);
+  }
+  let p = table[mhPrefix]!;
+  if (p < 0) {
+    p = partitionForKey(mhPrefixKey(mhPrefix), partitions);
+    table[mhPrefix] = p;
+  }
+  return p;
 }

@@ -8,8 +8,7 @@
  */
 import pLimit from 'p-limit';
 import { parseCid, type ParsedCid } from '../domain/cid.js';
-import { mhPrefixKey } from '../domain/mh-prefix.js';
-import { partitionForKey } from '../domain/partition.js';
+import { prefixPartition } from '../domain/partition.js';
 import type { Logger } from '../log.js';
 import { CQL } from './cql.js';
 import { planCid, type CidPlan } from './plan.js';
@@ -48,7 +47,7 @@ interface ShardStats {
 }
 
 export function statsShardOf(mhPrefix: number, shards: number): number {
-  return partitionForKey(mhPrefixKey(mhPrefix), shards);
+  return prefixPartition(mhPrefix, shards);
 }
 
 /** Serialises work per shard inside this process (ops on one CID must not be planned concurrently). */

@@ -388,7 +388,7 @@ describe('the 2026-12-07 fetch-size rounds that docs/benchmarks.md quotes (Memor
   });
 });
 
-describe('the 2026-12-07 three-round sets that docs/benchmarks.md quotes (Memory: peer buckets, heap_growing_percent default against 0)', () => {
+describe('the 2026-12-07 three-round sets that the docs quote (Memory: peer buckets, heap_growing_percent default against 0; docs/profiles/writer.md: the key partitioner)', () => {
   type Row = { variant: string; pins_per_s: number; writer_cpu_us_per_pin: number; writer_peak_rss_mb: number; cassandra_cpu_us_per_pin: number };
 
   it.each([
@@ -396,6 +396,8 @@ describe('the 2026-12-07 three-round sets that docs/benchmarks.md quotes (Memory
     ['peer-bucket-skip', 'skip', 2440, 247, 377, [376, 403]],
     ['heap-growing-default-vs-0', 'v8', 1955, 309, 389, [369, 397]],
     ['heap-growing-default-vs-0', 'default', 1921, 331, 252, [251, 276]],
+    ['key-partitioner', 'base', 1804, 347, 265, [257, 276]],
+    ['key-partitioner', 'part', 1850, 343, 256, [253, 277]],
   ])('%s, %s: medians of pins/s, CPU µs/pin and peak RSS, and the RSS range', (log, variant, pinsPerS, cpu, rss, [low, high]) => {
     expect(abFigures(jsonLines<Row>(`writer-ab/2026-12-07-${log}.ab.ndjson`), variant, 3)).toEqual([pinsPerS, cpu, rss, low, high]);
   });
@@ -490,5 +492,18 @@ describe('medians behind the Memory section prose (2026-12-07)', () => {
     expect(rows[0]).toMatchObject({ variant: 'pc64', round: 0, cassandra_cpu_us_per_pin: 1021 });
     const others = rows.slice(1).map((r) => r.cassandra_cpu_us_per_pin);
     expect([Math.min(...others), Math.max(...others)]).toEqual([488, 700]);
+  });
+});
+
+describe('the partitioner micro-benchmark docs/profiles/writer.md quotes (2026-12-07)', () => {
+  it('kafkajs 3.13 against pinstate 0.26 µs of CPU per message (medians of 6 rounds), the same partitions', () => {
+    type Row = { side: string; round: number; cpu_us_per_message: number; checksum: number };
+    const rows = jsonLines<Row>('partitioner-ab/2026-12-07-kafkajs-vs-pinstate.txt');
+    const of = (side: string): Row[] => rows.filter((r) => r.side === side);
+    expect([of('kafkajs').length, of('pinstate').length]).toEqual([6, 6]);
+    const med = (side: string): number => Math.round(median(of(side).map((r) => r.cpu_us_per_message)) * 100) / 100;
+    expect([med('kafkajs'), med('pinstate')]).toEqual([3.13, 0.26]);
+    // Every round of both sides summed the same partitions.
+    expect(new Set(rows.map((r) => r.checksum)).size).toBe(1);
   });
 });

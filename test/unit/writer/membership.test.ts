@@ -20,6 +20,15 @@ describe('Membership (generations and the write lease)', () => {
     expect(m.owns('t', 1, 2)).toBe(false);
   });
 
+  it('tells the topics of an assignment apart', () => {
+    const m = new Membership(5_000);
+    m.joined({ intents: [0, 3], acks: [3] });
+    expect(m.owns('intents', 3, 1)).toBe(true);
+    expect(m.owns('acks', 3, 1)).toBe(true);
+    expect(m.owns('acks', 0, 1)).toBe(false);
+    expect(m.owns('events', 3, 1)).toBe(false);
+  });
+
   it('the lease holds for leaseMs after a join or an answered heartbeat, and never after a loss', () => {
     const c = at();
     const m = new Membership(5_000, c.clock);
