@@ -6,7 +6,8 @@
  *
  * A Mark-Compact line reads
  *   `[pid:0x…]  3434 ms: Mark-Compact 38.6 (68.5) -> 33.3 (70.2) MB, 10.25 / 0.15 ms …`
- * i.e. used (committed) before -> used (committed) after, then the pause.
+ * i.e. used (committed) before -> used (committed) after, then the pause. Node 24's V8 adds the
+ * pooled pages before the pause (`… MB, pooled: 0 MB, 3.40 / 0.00 ms`).
  */
 export interface GcTraceSummary {
   readonly mark_compacts: number;
@@ -22,7 +23,7 @@ export interface GcTraceSummary {
   readonly mark_compact_pause_ms: number;
 }
 
-const MARK_COMPACT = /Mark-Compact(?: \(reduce\))? ([\d.]+) \(([\d.]+)\) -> ([\d.]+) \(([\d.]+)\) MB, ([\d.]+)/;
+const MARK_COMPACT = /Mark-Compact(?: \(reduce\))? ([\d.]+) \(([\d.]+)\) -> ([\d.]+) \(([\d.]+)\) MB, (?:pooled: [\d.]+ MB, )?([\d.]+)/;
 const SCAVENGE = /Scavenge ([\d.]+) \(([\d.]+)\) -> ([\d.]+) \(([\d.]+)\) MB/;
 
 /** Null when the text has no full collection (the writer ran without --trace-gc). */

@@ -27,6 +27,14 @@ describe('summarizeGcTrace', () => {
     });
   });
 
+  it("reads Node 24's lines, which name the pooled pages before the pause", () => {
+    const node24 = [
+      '[30297:0x2af9a000]      306 ms: Mark-Compact 24.0 (53.2) -> 17.5 (54.2) MB, pooled: 0 MB, 5.82 / 0.00 ms  (+ 0.3 ms in 29 steps since start of marking, biggest step 0.1 ms, walltime since start of marking 34 ms) (average mu = 0.981, current mu = 0.981) finalize incremental marking via stack guard; GC in old space requested',
+      '[30297:0x2af9a000]      353 ms: Scavenge 30.1 (60.4) -> 25.9 (61.2) MB, pooled: 0 MB, 1.20 / 0.00 ms  (average mu = 0.981, current mu = 0.981) allocation failure; ',
+    ].join('\n');
+    expect(summarizeGcTrace(node24)).toEqual({ mark_compacts: 1, scavenges: 1, live_after_mc_min_mb: 17.5, live_after_mc_max_mb: 17.5, used_before_mc_max_mb: 24, committed_max_mb: 61.2, mark_compact_pause_ms: 6 });
+  });
+
   it('is null for a log without a full collection (a writer run without --trace-gc)', () => {
     expect(summarizeGcTrace('{"msg":"writer running"}\n')).toBeNull();
     expect(summarizeGcTrace(TRACE.split('\n').filter((l) => !l.includes('Mark-Compact')).join('\n'))).toBeNull();
