@@ -9,5 +9,6 @@ if (!existsSync(fileURLToPath(entry))) {
   process.exit(1);
 }
 const { main } = await import(entry.href);
-const { exitWhenDone } = await import(new URL('../dist/src/cli/context.js', import.meta.url).href);
-exitWhenDone(await main(process.argv.slice(2)));
+const { exitWhenDone, processIo } = await import(new URL('../dist/src/cli/context.js', import.meta.url).href);
+// The launcher may re-execute itself with node flags a long-running command needs at start-up (heap_semi_space_mb).
+exitWhenDone(await main(process.argv.slice(2), processIo({ reexec: true })));

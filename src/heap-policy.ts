@@ -19,17 +19,25 @@ export type HeapPolicy =
 
 const FLAG = /^--heap[-_]growing[-_]percent(?:=(.*))?$/;
 
-/** The value of a `--heap-growing-percent` among node's flags (`process.execArgv`), or null when none is given; the last one counts. */
-export function explicitHeapGrowingPercent(execArgv: readonly string[]): number | null {
+/**
+ * The whole-number value of the node flag `flag` matches (`--name=N` or `--name N`) among `tokens`,
+ * or null when none is given; the last one counts. A value V8 would not take (none, empty, not a
+ * whole number) is not counted, so the config applies.
+ */
+function flagValue(flag: RegExp, tokens: readonly string[]): number | null {
   let found: number | null = null;
-  execArgv.forEach((token, i) => {
-    const m = FLAG.exec(token);
+  tokens.forEach((token, i) => {
+    const m = flag.exec(token);
     if (m === null) return;
-    const value = m[1] ?? execArgv[i + 1];
-    // A value V8 would not take (none, empty, not a whole number) is not counted: the config applies.
+    const value = m[1] ?? tokens[i + 1];
     if (value !== undefined && /^\d+$/.test(value)) found = Number(value);
   });
   return found;
+}
+
+/** The value of a `--heap-growing-percent` among node's flags (`process.execArgv`), or null when none is given; the last one counts. */
+export function explicitHeapGrowingPercent(execArgv: readonly string[]): number | null {
+  return flagValue(FLAG, execArgv);
 }
 
 /** What a process with this config and these node flags runs with (pure). */
@@ -53,4 +61,60 @@ export function applyHeapPolicy(percent: number, env: { readonly execArgv?: read
 /** The growing percent this process runs with (0: V8's own policy), for /metrics. */
 export function effectiveHeapGrowingPercent(): number {
   return current?.percent ?? explicitHeapGrowingPercent(process.execArgv) ?? 0;
+}
+
+/*
+ * The young generation. V8 sizes it only when the isolate starts (`--max-semi-space-size`, MB per
+ * semi-space); a running process cannot resize it, and Node 22 and later let it grow to 64 MB per
+ * semi-space where Node 20 stops at 16. So a long-running command started without the flag
+ * re-executes itself with it, in the same process (process.execve: same pid, same open files,
+ * nothing to supervise), before it opens any connection.
+ */
+
+/** What a long-running command does about `heap_semi_space_mb`. */
+export type SemiSpacePlan =
+  /** Run as is: `mb` is the semi-space in effect when known (null: V8's own size). */
+  | { readonly action: 'keep'; readonly source: 'node-flag' | 'node-options' | 'v8' | 'no-execve' | 'reexecuted'; readonly mb: number | null }
+  /** Re-execute with these node flags in front of the current ones. */
+  | { readonly action: 'reexec'; readonly flags: readonly string[]; readonly mb: number };
+
+const SEMI_FLAG = /^--max[-_]semi[-_]space[-_]size(?:=(.*))?$/;
+
+/** The value of a `--max-semi-space-size` among node flags, or null when none is given; the last one counts. */
+export function explicitSemiSpaceMb(tokens: readonly string[]): number | null {
+  return flagValue(SEMI_FLAG, tokens);
+}
+
+/** NODE_OPTIONS as node flags (whitespace-separated; node's quoting is not needed for these flags). */
+const optionTokens = (nodeOptions: string | undefined): string[] => (nodeOptions ?? '').split(/\s+/).filter((t) => t !== '');
+
+/** Marks a process this module re-executed, so it never does so twice. */
+export const REEXEC_MARK = 'PINSTATE_REEXECUTED';
+
+export interface SemiSpaceFacts {
+  /** node's command-line flags (process.execArgv). */
+  readonly execArgv: readonly string[];
+  /** NODE_OPTIONS, whose flags node applies too but execArgv does not list. */
+  readonly nodeOptions: string | undefined;
+  /** process.execve exists (Node 22.15 and later, not on Windows) and the launcher allows it. */
+  readonly canReexec: boolean;
+  /** REEXEC_MARK is set: this process is the re-executed one. */
+  readonly reexecuted: boolean;
+}
+
+/** What a long-running command with `heap_semi_space_mb` = `mb` should do (pure). */
+export function semiSpacePlan(mb: number, facts: SemiSpaceFacts): SemiSpacePlan {
+  const flag = explicitSemiSpaceMb(facts.execArgv);
+  if (flag !== null) return { action: 'keep', source: facts.reexecuted ? 'reexecuted' : 'node-flag', mb: flag };
+  const fromOptions = explicitSemiSpaceMb(optionTokens(facts.nodeOptions));
+  if (fromOptions !== null) return { action: 'keep', source: 'node-options', mb: fromOptions };
+  if (mb === 0) return { action: 'keep', source: 'v8', mb: null };
+  // Re-executed yet without the flag (something dropped it): never loop.
+  if (!facts.canReexec || facts.reexecuted) return { action: 'keep', source: 'no-execve', mb: null };
+  return { action: 'reexec', flags: [`--max-semi-space-size=${mb}`], mb };
+}
+
+/** The semi-space this process runs with in MB (0: V8's own size), for /metrics. */
+export function effectiveSemiSpaceMb(env: { readonly execArgv?: readonly string[]; readonly nodeOptions?: string | undefined } = {}): number {
+  return explicitSemiSpaceMb(env.execArgv ?? process.execArgv) ?? explicitSemiSpaceMb(optionTokens('nodeOptions' in env ? env.nodeOptions : process.env['NODE_OPTIONS'])) ?? 0;
 }

@@ -4,7 +4,7 @@
  */
 import { getHeapStatistics } from 'node:v8';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { effectiveHeapGrowingPercent } from './heap-policy.js';
+import { effectiveHeapGrowingPercent, effectiveSemiSpaceMb } from './heap-policy.js';
 
 export { Registry };
 
@@ -26,6 +26,14 @@ export function createRegistry(options: { defaultMetrics?: boolean } = {}): Regi
       registers: [registry],
       collect() {
         this.set(effectiveHeapGrowingPercent());
+      },
+    });
+    new Gauge({
+      name: 'pinstate_nodejs_heap_semi_space_mb',
+      help: "V8's largest semi-space in MB, as node was started with it (heap_semi_space_mb through a re-exec, node's command line or NODE_OPTIONS); 0 is V8's own size (docs/operations.md#memory).",
+      registers: [registry],
+      collect() {
+        this.set(effectiveSemiSpaceMb());
       },
     });
   }

@@ -61,6 +61,8 @@ function settings(config: PinstateConfig): Record<string, unknown> {
     max_batch_bytes: s.maxBatchBytes,
     max_batch_ops: w.maxBatchOps,
     partitions_concurrently: w.partitionsConcurrently,
+    heap_growing_percent: config.heapGrowingPercent,
+    heap_semi_space_mb: config.heapSemiSpaceMb,
   };
 }
 

@@ -22,7 +22,7 @@ const tlsFile = (tls: TlsConfig): Json => ({
 });
 
 /**
- * The sections a bench child uses (log_level, heap_growing_percent, scylladb, kafka, writer, api, ttl) in the JSON file
+ * The sections a bench child uses (log_level, heap_growing_percent, heap_semi_space_mb, scylladb, kafka, writer, api, ttl) in the JSON file
  * format; loadConfig of it gives those sections back. agent, pinning, cluster_api and allocator
  * are left at their defaults: no child the bench starts runs them.
  */
@@ -33,6 +33,7 @@ export function configFileOf(config: PinstateConfig): Json {
   return {
     log_level: config.logLevel,
     heap_growing_percent: config.heapGrowingPercent,
+    heap_semi_space_mb: config.heapSemiSpaceMb,
     scylladb: {
       hosts: [...s.hosts],
       port: s.port,

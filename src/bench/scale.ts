@@ -66,7 +66,18 @@ export async function runScale(baseConfig: PinstateConfig, options: BenchOptions
   const peers = benchPeers(options.seed);
   const baseTs = Date.now();
   const ticks = clockTicks();
-  log.write('run', { run_id: runId, mode: 'scale', pins: options.scaleMax, step: options.scaleStep, seed: options.seed, writer_node_options: options.writerNodeOptions });
+  log.write('run', {
+    run_id: runId,
+    mode: 'scale',
+    pins: options.scaleMax,
+    step: options.scaleStep,
+    seed: options.seed,
+    writer_node_options: options.writerNodeOptions,
+    // The writer child runs on this node with these heap settings (they move its RSS, docs/benchmarks.md#memory).
+    node: process.version,
+    heap_growing_percent: config.heapGrowingPercent,
+    heap_semi_space_mb: config.heapSemiSpaceMb,
+  });
   const target = await createTarget(config, runId, 'scale', { topics: true, logger });
   try {
     let from = 0;

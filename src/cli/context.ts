@@ -5,6 +5,7 @@
  */
 import { loadConfig } from '../config/index.js';
 import type { PinstateConfig } from '../config/types.js';
+import { REEXEC_MARK } from '../heap-policy.js';
 import { createLogger, type Logger } from '../log.js';
 
 /** 0 ok, 1 runtime failure, 2 usage error, 3 done with rejected records (import). */
@@ -44,6 +45,12 @@ export interface CliIo {
    * is still open (a client library's socket or timer must not keep a stopped service alive).
    */
   boundStop(ms: number): void;
+  /**
+   * Replaces this process with node running the same command with `nodeFlags` in front of its own
+   * flags (same pid, same open files); does not return unless it failed (it then throws). Present
+   * only where the launcher allows it and node has process.execve: never inside a test runner.
+   */
+  readonly reexec?: (nodeFlags: readonly string[]) => void;
 }
 
 /** The context main.ts gives every command: CliContext plus what long-running commands need. */
@@ -119,8 +126,15 @@ function backgroundError(err: unknown): void {
   for (const stop of onBackgroundFailure) stop(backgroundFailure);
 }
 
-/** The real process: stdout, stderr, process.env, SIGTERM/SIGINT (a second signal exits at once). */
-export function processIo(): CliIo {
+type Execve = (file: string, args: readonly string[], env: NodeJS.ProcessEnv) => never;
+
+/**
+ * The real process: stdout, stderr, process.env, SIGTERM/SIGINT (a second signal exits at once).
+ * `reexec: true` (the launchers bin/pinstate.js and consumers/writer/main.ts) lets a long-running
+ * command re-execute itself with node flags it needs at start-up (src/heap-policy.ts).
+ */
+export function processIo(options: { readonly reexec?: boolean } = {}): CliIo {
+  const execve = (process as unknown as { execve?: Execve }).execve;
   if (!listening) {
     listening = true;
     process.on('unhandledRejection', backgroundError);
@@ -131,6 +145,12 @@ export function processIo(): CliIo {
     interactive: process.stdout.isTTY === true,
     env: process.env,
     logStream: process.stderr,
+    ...(options.reexec === true && typeof execve === 'function'
+      ? {
+          reexec: (nodeFlags: readonly string[]) =>
+            execve.call(process, process.execPath, [process.execPath, ...nodeFlags, ...process.execArgv, ...process.argv.slice(1)], { ...process.env, [REEXEC_MARK]: '1' }),
+        }
+      : {}),
     untilStopped: () =>
       new Promise<string>((resolve) => {
         const onSignal = (signal: NodeJS.Signals): void => {

@@ -42,6 +42,7 @@ export const ENV_VARIABLES: readonly EnvVariable[] = [
   { name: 'PINSTATE_API_TOKENS', path: ['api', 'tokens'], kind: 'list' },
   { name: 'PINSTATE_LOG_LEVEL', path: ['log_level'], kind: 'string' },
   { name: 'PINSTATE_HEAP_GROWING_PERCENT', path: ['heap_growing_percent'], kind: 'integer' },
+  { name: 'PINSTATE_HEAP_SEMI_SPACE_MB', path: ['heap_semi_space_mb'], kind: 'integer' },
 ];
 
 /** Names the config file when `options.file` is not given. */

@@ -179,4 +179,10 @@ export interface PinstateConfig {
    * heap V8 may grow before its next full collection, in percent; 0 leaves V8's own policy (src/heap-policy.ts).
    */
   readonly heapGrowingPercent: number;
+  /**
+   * `heap_semi_space_mb`, default 16; env PINSTATE_HEAP_SEMI_SPACE_MB. V8's largest semi-space
+   * (`--max-semi-space-size`) for the long-running commands, which re-execute themselves with it on
+   * Node versions that have process.execve; 0 leaves V8's own size (src/heap-policy.ts).
+   */
+  readonly heapSemiSpaceMb: number;
 }

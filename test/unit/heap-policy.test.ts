@@ -1,9 +1,11 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { applyHeapPolicy, explicitHeapGrowingPercent, heapPolicyFor } from '../../src/heap-policy.js';
+import { applyHeapPolicy, effectiveSemiSpaceMb, explicitHeapGrowingPercent, explicitSemiSpaceMb, heapPolicyFor, semiSpacePlan } from '../../src/heap-policy.js';
 import { packageRoot } from '../../src/paths.js';
 
 describe('heap growing percent', () => {
@@ -71,5 +73,81 @@ describe('heap growing percent', () => {
     const [v8Own, twice] = await Promise.all([run(0), run(100)]);
     // Largest old generation, measured: Node 20 356 vs 181 MB, Node 24 434 vs 269 MB.
     expect(twice).toBeLessThan(v8Own * 0.8);
+  }, 120_000);
+});
+
+describe('heap semi-space (heap_semi_space_mb)', () => {
+  const facts = { execArgv: [] as string[], nodeOptions: undefined, canReexec: true, reexecuted: false };
+
+  it('finds --max-semi-space-size among node flags in either spelling and form; the last one counts', () => {
+    expect(explicitSemiSpaceMb([])).toBeNull();
+    expect(explicitSemiSpaceMb(['--max-old-space-size=160'])).toBeNull();
+    expect(explicitSemiSpaceMb(['--max-semi-space-size=8'])).toBe(8);
+    expect(explicitSemiSpaceMb(['--max_semi_space_size', '32'])).toBe(32);
+    expect(explicitSemiSpaceMb(['--max-semi-space-size=8', '--max-semi-space-size=4'])).toBe(4);
+    expect(explicitSemiSpaceMb(['--max-semi-space-size='])).toBeNull();
+    expect(explicitSemiSpaceMb(['--max-semi-space-size=lots'])).toBeNull();
+  });
+
+  it('re-executes with the key unless node already has a semi-space, the key is 0, or it cannot', () => {
+    expect(semiSpacePlan(16, facts)).toEqual({ action: 'reexec', flags: ['--max-semi-space-size=16'], mb: 16 });
+    expect(semiSpacePlan(16, { ...facts, execArgv: ['--max-semi-space-size=8'] })).toEqual({ action: 'keep', source: 'node-flag', mb: 8 });
+    expect(semiSpacePlan(16, { ...facts, nodeOptions: '--trace-gc  --max-semi-space-size=32' })).toEqual({ action: 'keep', source: 'node-options', mb: 32 });
+    expect(semiSpacePlan(0, facts)).toEqual({ action: 'keep', source: 'v8', mb: null });
+    expect(semiSpacePlan(16, { ...facts, canReexec: false })).toEqual({ action: 'keep', source: 'no-execve', mb: null });
+    // The re-executed process: it has the flag, and says where it came from.
+    expect(semiSpacePlan(16, { ...facts, execArgv: ['--max-semi-space-size=16', '--import', 'tsx'], reexecuted: true })).toEqual({ action: 'keep', source: 'reexecuted', mb: 16 });
+    // Marked as re-executed but without the flag (something dropped it): never a second re-exec.
+    expect(semiSpacePlan(16, { ...facts, reexecuted: true })).toEqual({ action: 'keep', source: 'no-execve', mb: null });
+  });
+
+  it('reports the semi-space in effect for /metrics (0: V8 own size)', () => {
+    expect(effectiveSemiSpaceMb({ execArgv: [], nodeOptions: undefined })).toBe(0);
+    expect(effectiveSemiSpaceMb({ execArgv: ['--max-semi-space-size=16'], nodeOptions: '--max-semi-space-size=64' })).toBe(16);
+    expect(effectiveSemiSpaceMb({ execArgv: [], nodeOptions: '--max-semi-space-size=64' })).toBe(64);
+  });
+
+  it('a launcher re-executes itself in the same process with the flag, and its young generation stays within it', async () => {
+    // Node 22 and later let the young generation grow to 128 MB; --max-semi-space-size=16 keeps it at 32 MB.
+    const dir = mkdtempSync(join(tmpdir(), 'pinstate-semi-'));
+    const script = join(dir, 'child.mjs');
+    writeFileSync(
+      script,
+      `const { processIo } = await import(${JSON.stringify(pathToFileURL(join(packageRoot(), 'src/cli/context.ts')).href)});
+      const v8 = await import('node:v8');
+      const io = processIo({ reexec: true });
+      if (process.argv[2] === 'reexec' && io.reexec !== undefined && process.env.PINSTATE_REEXECUTED !== '1') io.reexec(['--max-semi-space-size=16']);
+      let keep = [];
+      let maxNew = 0;
+      for (let i = 0; i < 3e6; i++) {
+        keep.push({ a: i, b: 'x' + i, c: [i, i + 1] });
+        if (keep.length > 200000) keep = keep.slice(100000);
+        if (i % 10000 === 0) maxNew = Math.max(maxNew, v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size);
+      }
+      process.stdout.write(JSON.stringify({ pid: process.pid, execArgv: process.execArgv, args: process.argv.slice(2), maxNewMb: maxNew / 2 ** 20, canReexec: io.reexec !== undefined }));`,
+    );
+    const run = (mode: string): Promise<{ spawned: number; out: { pid: number; execArgv: string[]; args: string[]; maxNewMb: number; canReexec: boolean } }> =>
+      new Promise((resolve, reject) => {
+        const child = spawn(process.execPath, ['--import', 'tsx', script, mode, 'extra arg'], { cwd: packageRoot(), env: { ...process.env, NODE_OPTIONS: '', PINSTATE_REEXECUTED: '' }, stdio: ['ignore', 'pipe', 'inherit'] });
+        let out = '';
+        child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+        child.on('error', reject);
+        child.on('exit', (code) => (code === 0 ? resolve({ spawned: child.pid!, out: JSON.parse(out) as never }) : reject(new Error(`child exited ${code}`))));
+      });
+    const [reexec, plain] = await Promise.all([run('reexec'), run('plain')]);
+    if (typeof (process as unknown as { execve?: unknown }).execve === 'function') {
+      expect(reexec.out.canReexec).toBe(true);
+      // The same process (pid), started over with the flag in front of its own flags and the same arguments.
+      expect(reexec.out.pid).toBe(reexec.spawned);
+      expect(reexec.out.execArgv).toEqual(['--max-semi-space-size=16', '--import', 'tsx']);
+      expect(reexec.out.args).toEqual(['reexec', 'extra arg']);
+      expect(reexec.out.maxNewMb).toBeLessThanOrEqual(32);
+      expect(plain.out.maxNewMb).toBeGreaterThanOrEqual(reexec.out.maxNewMb);
+    } else {
+      // Node 20: no process.execve, so no re-exec; its own young generation is already 32 MB at most.
+      expect([reexec.out.canReexec, reexec.out.execArgv]).toEqual([false, ['--import', 'tsx']]);
+      expect(reexec.out.maxNewMb).toBeLessThanOrEqual(32);
+    }
+    expect(plain.out.execArgv).toEqual(['--import', 'tsx']);
   }, 120_000);
 });

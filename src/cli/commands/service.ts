@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import { formatDuration } from '../../config/duration.js';
 import type { PinstateConfig } from '../../config/types.js';
-import { applyHeapPolicy } from '../../heap-policy.js';
+import { applyHeapPolicy, REEXEC_MARK, semiSpacePlan, type SemiSpacePlan } from '../../heap-policy.js';
 import { createRegistry } from '../../metrics.js';
 import { ensureLocalStack, usesLocalStack } from '../../service/local-stack.js';
 import { applyConfiguredSchema, ensureConfiguredTopics } from '../../service/prepare.js';
@@ -13,11 +13,38 @@ import { startService, type RunningService, type ServiceParts } from '../../serv
 import { parseDurationFlag } from '../args.js';
 import { act, EXIT, type ExitCode, type RunContext } from '../context.js';
 
+/**
+ * `heap_semi_space_mb`: when the process runs without it and may re-execute itself, this call does
+ * not return — the same command starts again in the same process, with the flag. Call it before
+ * anything is opened (a long-running command's first step). A failed re-exec is reported on stderr
+ * and the command goes on with V8's own young generation.
+ */
+export function youngGeneration(ctx: RunContext, config: PinstateConfig): SemiSpacePlan {
+  const plan = semiSpacePlan(config.heapSemiSpaceMb, { execArgv: process.execArgv, nodeOptions: process.env['NODE_OPTIONS'], canReexec: ctx.io.reexec !== undefined, reexecuted: process.env[REEXEC_MARK] === '1' });
+  if (plan.action !== 'reexec') return plan;
+  try {
+    ctx.io.reexec!(plan.flags);
+  } catch (err: unknown) {
+    ctx.err(`pinstate: could not re-execute with ${plan.flags.join(' ')} (heap_semi_space_mb): ${err instanceof Error ? err.message : String(err)}; running with V8's own young generation\n`);
+  }
+  return { action: 'keep', source: 'no-execve', mb: null };
+}
+
+const SEMI_SPACE_SOURCES: Record<Extract<SemiSpacePlan, { action: 'keep' }>['source'], string> = {
+  reexecuted: 're-executed with it (heap_semi_space_mb)',
+  'node-flag': "from node's command line",
+  'node-options': 'from NODE_OPTIONS',
+  v8: "V8's own size (heap_semi_space_mb 0)",
+  'no-execve': "V8's own size: this node cannot re-execute itself (no process.execve before Node 22.15)",
+};
+
 /** Starts the service parts, prints `describe`, and runs until a signal or a failed part; then closes them and says how cleanly. */
 export async function runUntilStopped(ctx: RunContext, config: PinstateConfig, parts: ServiceParts, describe: (s: RunningService) => string): Promise<ExitCode> {
+  const young = youngGeneration(ctx, config);
   const logger = ctx.logger();
   const heap = applyHeapPolicy(config.heapGrowingPercent);
   logger.info({ heap_growing_percent: heap.percent, from: heap.source }, heap.source === 'v8' ? "heap growth: V8's own policy" : `heap growth: up to ${heap.percent} % past the live heap before a full collection`);
+  if (young.action === 'keep') logger.info({ heap_semi_space_mb: young.mb ?? 0, from: young.source }, `young generation: ${young.mb === null ? '' : `semi-space ${young.mb} MB, `}${SEMI_SPACE_SOURCES[young.source]}`);
   const service = await startService({ config, logger, registry: createRegistry({ defaultMetrics: true }), parts });
   ctx.out(`${describe(service)}\n`);
   // A writer whose consumer failed for good stops the process too, so a supervisor restarts it.
@@ -56,6 +83,8 @@ export function registerServiceCommands(program: Command, ctx: RunContext): void
     .action(
       act(ctx, async (opts: StartOptions): Promise<ExitCode> => {
         const config = ctx.config();
+        // Before the local stack and the schema: a re-exec starts this command over.
+        youngGeneration(ctx, config);
         const intervalMs = opts.sweepInterval === undefined ? config.ttl.sweepIntervalMs : parseDurationFlag(opts.sweepInterval, '--sweep-interval', { min: 1 });
         if (opts.localStack && usesLocalStack(config)) await ensureLocalStack((t) => ctx.err(t));
         if (opts.prepare) {

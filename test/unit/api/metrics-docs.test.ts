@@ -9,7 +9,7 @@ import { apiMetrics } from '../../../src/api/index.js';
 import { allocatorMetrics } from '../../../src/allocator/metrics.js';
 import { peerRegistryMetrics } from '../../../src/peers/metrics.js';
 import { createRegistry, writerMetrics } from '../../../src/metrics.js';
-import { applyHeapPolicy } from '../../../src/heap-policy.js';
+import { applyHeapPolicy, effectiveSemiSpaceMb } from '../../../src/heap-policy.js';
 import { packageRoot } from '../../../src/paths.js';
 import { healthMetrics } from '../../../src/service/health-metrics.js';
 import { ttlMetrics } from '../../../src/service/ttl-loop.js';
@@ -59,5 +59,12 @@ describe('process metrics', () => {
     expect(await value()).toBe(40);
     const doc = readFileSync(join(packageRoot(), 'docs/metrics.md'), 'utf8');
     expect(doc).toContain('| `pinstate_nodejs_heap_growing_percent` | gauge |');
+  });
+
+  it('pinstate_nodejs_heap_semi_space_mb is the semi-space node was started with (0: V8\'s own)', async () => {
+    const text = await createRegistry({ defaultMetrics: true }).metrics();
+    expect(Number(/^pinstate_nodejs_heap_semi_space_mb (\d+)$/m.exec(text)?.[1])).toBe(effectiveSemiSpaceMb());
+    const doc = readFileSync(join(packageRoot(), 'docs/metrics.md'), 'utf8');
+    expect(doc).toContain('| `pinstate_nodejs_heap_semi_space_mb` | gauge |');
   });
 });

@@ -100,6 +100,15 @@ describe('summarizeScale', () => {
     expect(last?.gc).toMatchObject(gc);
   });
 
+  it.each([
+    ['default', { pinsPerSecond: 2289, cpuUsPerPin: 211, peakRssMb: 333 }],
+    ['0', { pinsPerSecond: 2309, cpuUsPerPin: 226, peakRssMb: 427 }],
+  ])('recomputes the 2026-12-07 Node 24 heap_semi_space_mb run (%s) as the Memory section quotes it', (name, step) => {
+    const file = join(packageRoot(), `docs/bench-runs/2026-12-07-node24-scale-1000000-semi-space-${name}.ndjson`);
+    const last = summarizeScale(readRunLog(file), file).steps.at(-1);
+    expect(last).toMatchObject({ from: 100_000, to: 1_000_000, ...step });
+  });
+
   it("a step's rate is its pins over the drain from the writer's running line to its last commit", () => {
     const step = scaleStepOf({ from: 100, to: 1100, running_ms: 500, caught_up_ms: 2500, cpuUsPerPin: 200, peakRssMb: 99, gc: { mark_compacts: 1 } });
     expect(step).toMatchObject({ from: 100, to: 1100, pinsPerSecond: 500, cpuUsPerPin: 200, peakRssMb: 99, gc: { mark_compacts: 1 } });

@@ -95,6 +95,7 @@ const EXPECTED_DEFAULTS: PinstateConfig = {
   allocator: { enabled: true, peerTtlMs: 30_000, scanIntervalMs: 3_600_000, checkIntervalMs: 1000, groupId: 'pinstate-allocator', concurrency: 32, defaultReplicationFactorMin: -1, defaultReplicationFactorMax: -1 },
   logLevel: 'info',
   heapGrowingPercent: 100,
+  heapSemiSpaceMb: 16,
 };
 
 /** Every key of the compiled object, including those whose value is undefined, as dotted paths. */
@@ -140,6 +141,7 @@ describe('environment variables', () => {
     ['PINSTATE_API_TOKENS', 't1,t2', (c) => c.api.tokens, ['t1', 't2']],
     ['PINSTATE_LOG_LEVEL', 'DEBUG', (c) => c.logLevel, 'debug'],
     ['PINSTATE_HEAP_GROWING_PERCENT', ' 0 ', (c) => c.heapGrowingPercent, 0],
+    ['PINSTATE_HEAP_SEMI_SPACE_MB', '64', (c) => c.heapSemiSpaceMb, 64],
   ];
   // Credentials come in pairs: each case sets its partner so the cross-field rules pass.
   const partners: Readonly<Record<string, Record<string, string>>> = {
@@ -188,6 +190,8 @@ describe('environment variables', () => {
     ['PINSTATE_LOG_LEVEL', 'loud', /"info"/],
     ['PINSTATE_HEAP_GROWING_PERCENT', 'lots', /expected a whole number, got "lots" \(sets heap_growing_percent\)/],
     ['PINSTATE_HEAP_GROWING_PERCENT', '5000', /from 0 to 1000, got 5000 \(sets heap_growing_percent\)/],
+    ['PINSTATE_HEAP_SEMI_SPACE_MB', '2048', /from 0 to 1024, got 2048 \(sets heap_semi_space_mb\)/],
+    ['PINSTATE_HEAP_SEMI_SPACE_MB', '16MB', /expected a whole number, got "16MB" \(sets heap_semi_space_mb\)/],
   ])('a bad %s=%j fails naming the variable', (name, value, pattern) => {
     const err = loadError({ env: { [name]: value } });
     expect(err.field).toBe(name);
