@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { summarizeGcTrace } from '../../../src/bench/gc-trace.js';
 import { readRunLog } from '../../../src/bench/run-log.js';
 import { scaleStepOf, summarizeScale } from '../../../src/bench/scale-summary.js';
@@ -107,6 +109,14 @@ describe('summarizeScale', () => {
     const file = join(packageRoot(), `docs/bench-runs/2026-12-07-node24-scale-1000000-semi-space-${name}.ndjson`);
     const last = summarizeScale(readRunLog(file), file).steps.at(-1);
     expect(last).toMatchObject({ from: 100_000, to: 1_000_000, ...step });
+  });
+
+  it.each([
+    ['default', { mark_compacts: 209, live_after_mc_max_mb: 88.4, used_before_mc_max_mb: 179.1, committed_max_mb: 212.7 }],
+    ['0', { mark_compacts: 361, live_after_mc_max_mb: 82.9, used_before_mc_max_mb: 184.3, committed_max_mb: 271.7 }],
+  ])("recomputes the GC figures of the Node 24 heap_semi_space_mb run (%s) from its kept writer log", (name, gc) => {
+    const text = gunzipSync(readFileSync(join(packageRoot(), `docs/bench-runs/2026-12-07-node24-scale-1000000-semi-space-${name}.writer.log.gz`))).toString('utf8');
+    expect(summarizeGcTrace(text)).toMatchObject(gc);
   });
 
   it("a step's rate is its pins over the drain from the writer's running line to its last commit", () => {
