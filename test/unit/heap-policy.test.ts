@@ -108,7 +108,8 @@ describe('heap semi-space (heap_semi_space_mb)', () => {
   });
 
   it('a launcher re-executes itself in the same process with the flag, and its young generation stays within it', async () => {
-    // Node 22 and later let the young generation grow to 128 MB; --max-semi-space-size=16 keeps it at 32 MB.
+    // Node 22 and later let the young generation grow to 128 MB; --max-semi-space-size=16 keeps it
+    // near 32 MB (V8 rounds to pages: 32–34.75 MB seen under Node 24.21).
     const dir = mkdtempSync(join(tmpdir(), 'pinstate-semi-'));
     const script = join(dir, 'child.mjs');
     writeFileSync(
@@ -141,12 +142,12 @@ describe('heap semi-space (heap_semi_space_mb)', () => {
       expect(reexec.out.pid).toBe(reexec.spawned);
       expect(reexec.out.execArgv).toEqual(['--max-semi-space-size=16', '--import', 'tsx']);
       expect(reexec.out.args).toEqual(['reexec', 'extra arg']);
-      expect(reexec.out.maxNewMb).toBeLessThanOrEqual(32);
-      expect(plain.out.maxNewMb).toBeGreaterThanOrEqual(reexec.out.maxNewMb);
+      expect(reexec.out.maxNewMb).toBeLessThan(48);
+      expect(plain.out.maxNewMb).toBeGreaterThan(reexec.out.maxNewMb);
     } else {
       // Node 20: no process.execve, so no re-exec; its own young generation is already 32 MB at most.
       expect([reexec.out.canReexec, reexec.out.execArgv]).toEqual([false, ['--import', 'tsx']]);
-      expect(reexec.out.maxNewMb).toBeLessThanOrEqual(32);
+      expect(reexec.out.maxNewMb).toBeLessThan(48);
     }
     expect(plain.out.execArgv).toEqual(['--import', 'tsx']);
   }, 120_000);
