@@ -459,6 +459,22 @@ describe('the two 2026-12-07 re-runs with the heap default that docs/benchmarks.
   });
 });
 
+describe('the 2026-12-07 re-run under Node 24 that docs/benchmarks.md quotes', () => {
+  it('every figure in its column', () => {
+    const s = summarize(readRunLog(join(ROOT, 'docs/bench-runs/2026-12-07-pins-100000-peer-ipfs-cluster-node24.ndjson')));
+    expect([s.ceiling_pins_per_s, s.pipeline_pins_per_s, s.naive_pins_per_s, s.pipeline_vs_ceiling]).toEqual([3367.1, 1962.7, 269.3, 0.583]);
+    expect([s.offered_pins_per_s, s.latency_ms.p50, s.latency_ms.p95, s.latency_ms.p99, s.latency_lost]).toEqual([981, 171.7, 539.7, 682, 0]);
+    expect([s.get_p50_ms, s.get_p99_ms, s.list_pins_per_s]).toEqual([0.461, 1.901, 33300.5]);
+    expect([s.writer_cpu_us_per_pin, s.writer_peak_rss_mb]).toEqual([268.5, 303.1]);
+    expect([s.ipfs_cluster_pins_per_s, s.pinstate_vs_ipfs_cluster]).toEqual([2348.4, 0.84]);
+    expect([s.latency_legs_ms?.producer.p99, s.latency_legs_ms?.to_event.p99]).toEqual([227.4, 661.1]);
+    // The log says which node and heap settings it measured.
+    const text = readFileSync(join(ROOT, 'docs/bench-runs/2026-12-07-pins-100000-peer-ipfs-cluster-node24.ndjson'), 'utf8');
+    expect(text).toContain('"node":"v24.21.0"');
+    expect(text).toContain('"heap_semi_space_mb":16');
+  });
+});
+
 describe('the 2026-12-07 fetch-size rounds under load that docs/benchmarks.md quotes (Memory: half the fetch)', () => {
   const rows = jsonLines<{ variant: string; lat_p50_ms: number; lat_p99_ms: number; lat_apply_ms: number; lat_lost: number }>('writer-ab/2026-12-07-fetch-bytes-1024-vs-512-latency-900.ab.ndjson');
 
