@@ -4,6 +4,7 @@ import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { exportPins } from '../../migrate/exporter.js';
 import { createProgressReporter } from '../../migrate/progress.js';
+import { applyHeapPolicy } from '../../heap-policy.js';
 import { createStore } from '../../store/store.js';
 import { EXIT, type CliContext, type ExitCode } from '../context.js';
 
@@ -12,7 +13,10 @@ export async function exportCommand(ctx: CliContext, file: string | undefined, f
   const logger = ctx.logger().child({ component: 'export' });
   let store;
   try {
-    store = await createStore({ config: ctx.config().scylla, logger });
+    const config = ctx.config();
+    // It holds ~16 pages at a time; the heap policy keeps V8 from growing to four times that.
+    applyHeapPolicy(config.heapGrowingPercent);
+    store = await createStore({ config: config.scylla, logger });
   } catch (err: unknown) {
     ctx.err(`pinstate export: ${err instanceof Error ? err.message : String(err)}\n`);
     return EXIT.failure;

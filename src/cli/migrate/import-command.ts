@@ -10,6 +10,7 @@ import type { CliContext } from '../context.js';
 import { EXIT } from '../context.js';
 import type { PinstateConfig } from '../../config/types.js';
 import { isPinstateError } from '../../errors.js';
+import { applyHeapPolicy } from '../../heap-policy.js';
 import { createKafka } from '../../kafka/client.js';
 import { waitForGroupCaughtUp } from '../../kafka/lag.js';
 import { createStore } from '../../store/store.js';
@@ -63,6 +64,7 @@ export async function importCommand(ctx: CliContext, file: string | undefined, f
   if (input === '-' && flags.resume) return usage(ctx, '--resume needs a FILE (stdin cannot be re-read)');
 
   const config: PinstateConfig = ctx.config();
+  applyHeapPolicy(config.heapGrowingPercent);
   const logger = ctx.logger().child({ component: 'import' });
   const closers: Array<() => Promise<void>> = [];
   const abort = stopSignal(ctx);

@@ -6,6 +6,7 @@
 import type { CliContext } from '../context.js';
 import { EXIT, type ExitCode } from '../context.js';
 import { isPinstateError } from '../../errors.js';
+import { applyHeapPolicy } from '../../heap-policy.js';
 import { createProgressReporter } from '../../migrate/progress.js';
 import { stopSignal } from './stop-signal.js';
 import { runReplay, type ReplayReport } from '../../migrate/replay.js';
@@ -45,8 +46,11 @@ export async function replayCommand(ctx: CliContext, flags: ReplayFlags): Promis
   const bar = createProgressReporter({ label: 'replay', unit: 'messages', tty: process.stderr.isTTY === true, logger });
   const abort = stopSignal(ctx);
   try {
+    const config = ctx.config();
+    // A writer into another keyspace: the same heap policy as `pinstate writer`.
+    applyHeapPolicy(config.heapGrowingPercent);
     const report = await runReplay({
-      config: ctx.config(),
+      config,
       keyspace: flags.keyspace,
       ...(flags.group ? { groupId: flags.group } : {}),
       start,

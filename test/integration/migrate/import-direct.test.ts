@@ -8,6 +8,7 @@ import { writeSyntheticExport } from '../../../src/migrate/generate-export.js';
 import { directSink } from '../../../src/migrate/import-sinks.js';
 import { runImport } from '../../../src/migrate/importer.js';
 import { migrationProgram } from '../../../src/cli/migrate/register.js';
+import { applyHeapPolicy, effectiveHeapGrowingPercent } from '../../../src/heap-policy.js';
 import { verifyFile } from '../../../src/cli/migrate/verify-command.js';
 import { diffDumps } from '../../support/diff-dump.js';
 import { dumpKeyspace, freshStore, type TestKeyspace } from '../../support/store.js';
@@ -116,5 +117,22 @@ describe('import --direct, export, verify (real Cassandra)', () => {
     expect(await run('import', input, '--direct', '--rmin', 'x')).toBe(2);
     expect(await run('replay', '--keyspace', 'x')).toBe(2);
     expect(await run('replay', '--from-beginning', '--keyspace', a.keyspace.replace(/.*/, a.config.scylla.keyspace))).toBe(2);
+  });
+
+  it('export and import apply heap_growing_percent from their config', async () => {
+    const run = async (percent: number, ...argv: string[]): Promise<number> => {
+      const codes: number[] = [];
+      await migrationProgram(testContext({ ...a.config, heapGrowingPercent: percent }), { onExit: (code) => codes.push(code) }).parseAsync(argv, { from: 'user' });
+      return codes.at(-1)!;
+    };
+    try {
+      expect(await run(37, 'export', join(tempDir(), 'heap.ndjson'))).toBe(0);
+      expect(effectiveHeapGrowingPercent()).toBe(37);
+      expect(await run(41, 'import', fixtureCopy('migrate/mixed-export.json'), '--direct')).toBe(3);
+      expect(effectiveHeapGrowingPercent()).toBe(41);
+    } finally {
+      // Back to V8's own policy, which this test process started with.
+      applyHeapPolicy(0);
+    }
   });
 });

@@ -459,6 +459,23 @@ describe('the two 2026-12-07 re-runs with the heap default that docs/benchmarks.
   });
 });
 
+describe('the export rounds docs/benchmarks.md quotes (Memory: export, import and replay)', () => {
+  it('heap_growing_percent 0 against 100: medians of peak RSS (MiB), CPU s and wall s over three rounds each', () => {
+    const rows = readFileSync(join(ROOT, 'docs/bench-runs/export-heap/2026-12-07-export-heap-growing-0-vs-100.txt'), 'utf8')
+      .split('\n')
+      .map((l) => /^key=(\d+) (\d+) KB ([\d.]+) s ([\d.]+) u ([\d.]+) s$/.exec(l))
+      .filter((m) => m !== null)
+      .map((m) => ({ key: Number(m[1]), rssKiB: Number(m[2]), wall: Number(m[3]), cpu: Number(m[4]) + Number(m[5]) }));
+    const of = (key: number): number[] => {
+      const r = rows.filter((x) => x.key === key);
+      expect(r).toHaveLength(3);
+      return [Math.round((median(r.map((x) => x.rssKiB)) / 1024) * 10) / 10, Math.round(median(r.map((x) => x.cpu)) * 100) / 100, median(r.map((x) => x.wall))];
+    };
+    expect(of(0)).toEqual([225.2, 5.37, 5.34]);
+    expect(of(100)).toEqual([159.6, 5.7, 5.54]);
+  });
+});
+
 describe('the 2026-12-07 re-run under Node 24 that docs/benchmarks.md quotes', () => {
   it('every figure in its column', () => {
     const s = summarize(readRunLog(join(ROOT, 'docs/bench-runs/2026-12-07-pins-100000-peer-ipfs-cluster-node24.ndjson')));
