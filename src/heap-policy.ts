@@ -74,7 +74,7 @@ export function effectiveHeapGrowingPercent(): number {
 /** What a long-running command does about `heap_semi_space_mb`. */
 export type SemiSpacePlan =
   /** Run as is: `mb` is the semi-space in effect when known (null: V8's own size). */
-  | { readonly action: 'keep'; readonly source: 'node-flag' | 'node-options' | 'v8' | 'no-execve' | 'reexecuted'; readonly mb: number | null }
+  | { readonly action: 'keep'; readonly source: 'node-flag' | 'node-options' | 'v8' | 'no-execve' | 'reexec-failed' | 'reexecuted'; readonly mb: number | null }
   /** Re-execute with these node flags in front of the current ones. */
   | { readonly action: 'reexec'; readonly flags: readonly string[]; readonly mb: number };
 
@@ -90,6 +90,20 @@ const optionTokens = (nodeOptions: string | undefined): string[] => (nodeOptions
 
 /** Marks a process this module re-executed, so it never does so twice. */
 export const REEXEC_MARK = 'PINSTATE_REEXECUTED';
+
+let reexecutedMark: boolean | undefined;
+
+/**
+ * True in a process that was re-executed for its semi-space. The first call takes the mark out of
+ * the environment, so processes this one starts do not inherit it; later calls answer the same.
+ */
+export function takeReexecMark(env: NodeJS.ProcessEnv = process.env): boolean {
+  if (reexecutedMark === undefined) {
+    reexecutedMark = env[REEXEC_MARK] === '1';
+    delete env[REEXEC_MARK];
+  }
+  return reexecutedMark;
+}
 
 export interface SemiSpaceFacts {
   /** node's command-line flags (process.execArgv). */

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { applyHeapPolicy, effectiveSemiSpaceMb, explicitHeapGrowingPercent, explicitSemiSpaceMb, heapPolicyFor, semiSpacePlan } from '../../src/heap-policy.js';
+import { applyHeapPolicy, effectiveSemiSpaceMb, explicitHeapGrowingPercent, explicitSemiSpaceMb, heapPolicyFor, semiSpacePlan, takeReexecMark } from '../../src/heap-policy.js';
 import { packageRoot } from '../../src/paths.js';
 
 describe('heap growing percent', () => {
@@ -99,6 +99,14 @@ describe('heap semi-space (heap_semi_space_mb)', () => {
     expect(semiSpacePlan(16, { ...facts, execArgv: ['--max-semi-space-size=16', '--import', 'tsx'], reexecuted: true })).toEqual({ action: 'keep', source: 'reexecuted', mb: 16 });
     // Marked as re-executed but without the flag (something dropped it): never a second re-exec.
     expect(semiSpacePlan(16, { ...facts, reexecuted: true })).toEqual({ action: 'keep', source: 'no-execve', mb: null });
+  });
+
+  it('takes the re-exec mark out of the environment, so children do not inherit it, and remembers it', () => {
+    const env: NodeJS.ProcessEnv = { PINSTATE_REEXECUTED: '1', KEEP: 'me' };
+    expect(takeReexecMark(env)).toBe(true);
+    expect(env).toEqual({ KEEP: 'me' });
+    // A second ask (start's action, then runUntilStopped) answers the same.
+    expect(takeReexecMark(env)).toBe(true);
   });
 
   it('reports the semi-space in effect for /metrics (0: V8 own size)', () => {

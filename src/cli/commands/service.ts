@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import { formatDuration } from '../../config/duration.js';
 import type { PinstateConfig } from '../../config/types.js';
-import { applyHeapPolicy, REEXEC_MARK, semiSpacePlan, type SemiSpacePlan } from '../../heap-policy.js';
+import { applyHeapPolicy, semiSpacePlan, takeReexecMark, type SemiSpacePlan } from '../../heap-policy.js';
 import { createRegistry } from '../../metrics.js';
 import { ensureLocalStack, usesLocalStack } from '../../service/local-stack.js';
 import { applyConfiguredSchema, ensureConfiguredTopics } from '../../service/prepare.js';
@@ -20,14 +20,14 @@ import { act, EXIT, type ExitCode, type RunContext } from '../context.js';
  * and the command goes on with V8's own young generation.
  */
 export function youngGeneration(ctx: RunContext, config: PinstateConfig): SemiSpacePlan {
-  const plan = semiSpacePlan(config.heapSemiSpaceMb, { execArgv: process.execArgv, nodeOptions: process.env['NODE_OPTIONS'], canReexec: ctx.io.reexec !== undefined, reexecuted: process.env[REEXEC_MARK] === '1' });
+  const plan = semiSpacePlan(config.heapSemiSpaceMb, { execArgv: process.execArgv, nodeOptions: process.env['NODE_OPTIONS'], canReexec: ctx.io.reexec !== undefined, reexecuted: takeReexecMark() });
   if (plan.action !== 'reexec') return plan;
   try {
     ctx.io.reexec!(plan.flags);
   } catch (err: unknown) {
     ctx.err(`pinstate: could not re-execute with ${plan.flags.join(' ')} (heap_semi_space_mb): ${err instanceof Error ? err.message : String(err)}; running with V8's own young generation\n`);
   }
-  return { action: 'keep', source: 'no-execve', mb: null };
+  return { action: 'keep', source: 'reexec-failed', mb: null };
 }
 
 const SEMI_SPACE_SOURCES: Record<Extract<SemiSpacePlan, { action: 'keep' }>['source'], string> = {
@@ -35,7 +35,8 @@ const SEMI_SPACE_SOURCES: Record<Extract<SemiSpacePlan, { action: 'keep' }>['sou
   'node-flag': "from node's command line",
   'node-options': 'from NODE_OPTIONS',
   v8: "V8's own size (heap_semi_space_mb 0)",
-  'no-execve': "V8's own size: this node cannot re-execute itself (no process.execve before Node 22.15)",
+  'no-execve': "V8's own size: no re-exec here (node before 22.15 has no process.execve; or not started through a pinstate launcher)",
+  'reexec-failed': "V8's own size: the re-exec failed (see stderr)",
 };
 
 /** Starts the service parts, prints `describe`, and runs until a signal or a failed part; then closes them and says how cleanly. */
