@@ -116,12 +116,19 @@ export interface SemiSpaceFacts {
   readonly reexecuted: boolean;
 }
 
+/** The semi-space node was started with, and where it was given; null: V8's own size. Command-line flags win over NODE_OPTIONS. */
+function givenSemiSpace(execArgv: readonly string[], nodeOptions: string | undefined): { readonly mb: number; readonly from: 'node-flag' | 'node-options' } | null {
+  const flag = explicitSemiSpaceMb(execArgv);
+  if (flag !== null) return { mb: flag, from: 'node-flag' };
+  const fromOptions = explicitSemiSpaceMb(optionTokens(nodeOptions));
+  return fromOptions === null ? null : { mb: fromOptions, from: 'node-options' };
+}
+
 /** What a long-running command with `heap_semi_space_mb` = `mb` should do (pure). */
 export function semiSpacePlan(mb: number, facts: SemiSpaceFacts): SemiSpacePlan {
-  const flag = explicitSemiSpaceMb(facts.execArgv);
-  if (flag !== null) return { action: 'keep', source: facts.reexecuted ? 'reexecuted' : 'node-flag', mb: flag };
-  const fromOptions = explicitSemiSpaceMb(optionTokens(facts.nodeOptions));
-  if (fromOptions !== null) return { action: 'keep', source: 'node-options', mb: fromOptions };
+  const given = givenSemiSpace(facts.execArgv, facts.nodeOptions);
+  // The re-executed process finds its flag on its command line.
+  if (given !== null) return { action: 'keep', source: given.from === 'node-flag' && facts.reexecuted ? 'reexecuted' : given.from, mb: given.mb };
   if (mb === 0) return { action: 'keep', source: 'v8', mb: null };
   // Re-executed yet without the flag (something dropped it): never loop.
   if (!facts.canReexec || facts.reexecuted) return { action: 'keep', source: 'no-execve', mb: null };
@@ -129,6 +136,6 @@ export function semiSpacePlan(mb: number, facts: SemiSpaceFacts): SemiSpacePlan 
 }
 
 /** The semi-space this process runs with in MB (0: V8's own size), for /metrics. */
-export function effectiveSemiSpaceMb(env: { readonly execArgv?: readonly string[]; readonly nodeOptions?: string | undefined } = {}): number {
-  return explicitSemiSpaceMb(env.execArgv ?? process.execArgv) ?? explicitSemiSpaceMb(optionTokens('nodeOptions' in env ? env.nodeOptions : process.env['NODE_OPTIONS'])) ?? 0;
+export function effectiveSemiSpaceMb(execArgv: readonly string[] = process.execArgv, nodeOptions: string | undefined = process.env['NODE_OPTIONS']): number {
+  return givenSemiSpace(execArgv, nodeOptions)?.mb ?? 0;
 }

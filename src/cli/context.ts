@@ -130,7 +130,7 @@ type Execve = (file: string, args: readonly string[], env: NodeJS.ProcessEnv) =>
 
 /**
  * The real process: stdout, stderr, process.env, SIGTERM/SIGINT (a second signal exits at once).
- * `reexec: true` (the launchers bin/pinstate.js and consumers/writer/main.ts) lets a long-running
+ * `reexec: true` (the launchers bin/pinstate.js, src/cli/main-entry.ts and consumers/writer/main.ts) lets a long-running
  * command re-execute itself with node flags it needs at start-up (src/heap-policy.ts).
  */
 export function processIo(options: { readonly reexec?: boolean } = {}): CliIo {

@@ -110,9 +110,9 @@ describe('heap semi-space (heap_semi_space_mb)', () => {
   });
 
   it('reports the semi-space in effect for /metrics (0: V8 own size)', () => {
-    expect(effectiveSemiSpaceMb({ execArgv: [], nodeOptions: undefined })).toBe(0);
-    expect(effectiveSemiSpaceMb({ execArgv: ['--max-semi-space-size=16'], nodeOptions: '--max-semi-space-size=64' })).toBe(16);
-    expect(effectiveSemiSpaceMb({ execArgv: [], nodeOptions: '--max-semi-space-size=64' })).toBe(64);
+    expect(effectiveSemiSpaceMb([], undefined)).toBe(0);
+    expect(effectiveSemiSpaceMb(['--max-semi-space-size=16'], '--max-semi-space-size=64')).toBe(16);
+    expect(effectiveSemiSpaceMb([], '--max-semi-space-size=64')).toBe(64);
   });
 
   it('a launcher re-executes itself in the same process with the flag, and its young generation stays within it', async () => {

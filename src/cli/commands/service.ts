@@ -13,6 +13,9 @@ import { startService, type RunningService, type ServiceParts } from '../../serv
 import { parseDurationFlag } from '../args.js';
 import { act, EXIT, type ExitCode, type RunContext } from '../context.js';
 
+/** A re-exec was tried in this process and failed. */
+let reexecFailed = false;
+
 /**
  * `heap_semi_space_mb`: when the process runs without it and may re-execute itself, this call does
  * not return — the same command starts again in the same process, with the flag. Call it before
@@ -22,10 +25,14 @@ import { act, EXIT, type ExitCode, type RunContext } from '../context.js';
 export function youngGeneration(ctx: RunContext, config: PinstateConfig): SemiSpacePlan {
   const plan = semiSpacePlan(config.heapSemiSpaceMb, { execArgv: process.execArgv, nodeOptions: process.env['NODE_OPTIONS'], canReexec: ctx.io.reexec !== undefined, reexecuted: takeReexecMark() });
   if (plan.action !== 'reexec') return plan;
-  try {
-    ctx.io.reexec!(plan.flags);
-  } catch (err: unknown) {
-    ctx.err(`pinstate: could not re-execute with ${plan.flags.join(' ')} (heap_semi_space_mb): ${err instanceof Error ? err.message : String(err)}; running with V8's own young generation\n`);
+  // `start` asks before the local stack and again in runUntilStopped: a failed re-exec is tried and reported once.
+  if (!reexecFailed) {
+    try {
+      ctx.io.reexec!(plan.flags);
+    } catch (err: unknown) {
+      reexecFailed = true;
+      ctx.err(`pinstate: could not re-execute with ${plan.flags.join(' ')} (heap_semi_space_mb): ${err instanceof Error ? err.message : String(err)}; running with V8's own young generation\n`);
+    }
   }
   return { action: 'keep', source: 'reexec-failed', mb: null };
 }
