@@ -3,11 +3,13 @@
  * SIGTERM/SIGINT, then stops (bounded by agent.drain_timeout) and exits 0. docs/agent.md.
  */
 import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Command } from 'commander';
 import { createAgent } from '../../agent/index.js';
 import { createRegistry } from '../../metrics.js';
 import { parseInteger } from '../args.js';
 import { act, EXIT, type ExitCode, type RunContext } from '../context.js';
+import { applyHeapKeys } from './service.js';
 
 interface AgentCliOptions {
   ipfsApi?: string;
@@ -26,6 +28,8 @@ export function registerAgentCommand(program: Command, ctx: RunContext): void {
       act(ctx, async (opts: AgentCliOptions): Promise<ExitCode> => {
         const config = ctx.config();
         const metricsPort = parseInteger(opts.metricsPort, '--metrics-port', 0);
+        // Before anything is opened: the young generation may re-execute this command.
+        applyHeapKeys(ctx, config);
         const registry = createRegistry({ defaultMetrics: true });
         const agent = createAgent({
           config,
@@ -49,7 +53,9 @@ export function registerAgentCommand(program: Command, ctx: RunContext): void {
           });
           await new Promise<void>((resolve) => server!.listen(metricsPort, '127.0.0.1', resolve));
         }
-        ctx.out(`pinstate agent running (pid ${process.pid}): peer ${agent.peer}, placements partition ${agent.partition}${server === undefined ? '' : `, metrics http://127.0.0.1:${metricsPort}/metrics`}\n`);
+        // The bound port: `--metrics-port 0` takes a free one.
+        const metricsUrl = server === undefined ? '' : `, metrics http://127.0.0.1:${(server.address() as AddressInfo).port}/metrics`;
+        ctx.out(`pinstate agent running (pid ${process.pid}): peer ${agent.peer}, placements partition ${agent.partition}${metricsUrl}\n`);
         const reason = await ctx.untilStopped();
         ctx.out(`pinstate agent: ${reason}: stopping\n`);
         ctx.io.boundStop(config.agent.drainTimeoutMs + 10_000);

@@ -46,13 +46,23 @@ const SEMI_SPACE_SOURCES: Record<Extract<SemiSpacePlan, { action: 'keep' }>['sou
   'reexec-failed': "V8's own size: the re-exec failed (see stderr)",
 };
 
-/** Starts the service parts, prints `describe`, and runs until a signal or a failed part; then closes them and says how cleanly. */
-export async function runUntilStopped(ctx: RunContext, config: PinstateConfig, parts: ServiceParts, describe: (s: RunningService) => string): Promise<ExitCode> {
+/**
+ * Both heap keys for a long-running process (the service commands and `agent`): the young
+ * generation first (it may re-execute the process and not return), then the growing policy, and
+ * a log line for each.
+ */
+export function applyHeapKeys(ctx: RunContext, config: PinstateConfig): void {
   const young = youngGeneration(ctx, config);
   const logger = ctx.logger();
   const heap = applyHeapPolicy(config.heapGrowingPercent);
   logger.info({ heap_growing_percent: heap.percent, from: heap.source }, heap.source === 'v8' ? "heap growth: V8's own policy" : `heap growth: up to ${heap.percent} % past the live heap before a full collection`);
   if (young.action === 'keep') logger.info({ heap_semi_space_mb: young.mb ?? 0, from: young.source }, `young generation: ${young.mb === null ? '' : `semi-space ${young.mb} MB, `}${SEMI_SPACE_SOURCES[young.source]}`);
+}
+
+/** Starts the service parts, prints `describe`, and runs until a signal or a failed part; then closes them and says how cleanly. */
+export async function runUntilStopped(ctx: RunContext, config: PinstateConfig, parts: ServiceParts, describe: (s: RunningService) => string): Promise<ExitCode> {
+  applyHeapKeys(ctx, config);
+  const logger = ctx.logger();
   const service = await startService({ config, logger, registry: createRegistry({ defaultMetrics: true }), parts });
   ctx.out(`${describe(service)}\n`);
   // A writer whose consumer failed for good stops the process too, so a supervisor restarts it.

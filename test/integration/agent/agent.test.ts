@@ -37,9 +37,9 @@ interface AgentProc {
 }
 
 function spawnAgent(): AgentProc {
-  const proc = spawn(process.execPath, ['--import', 'tsx', join(packageRoot(), 'src/cli/main-entry.ts'), '--config', configFile, 'agent', '--ipfs-api', kubo.node(1).apiUrl], {
+  const proc = spawn(process.execPath, ['--import', 'tsx', join(packageRoot(), 'src/cli/main-entry.ts'), '--config', configFile, 'agent', '--ipfs-api', kubo.node(1).apiUrl, '--metrics-port', '0'], {
     cwd: packageRoot(),
-    env: { ...process.env, KAFKA_BROKERS: '', SCYLLA_HOSTS: '', PINSTATE_CONFIG: '' },
+    env: { ...process.env, KAFKA_BROKERS: '', SCYLLA_HOSTS: '', PINSTATE_CONFIG: '', PINSTATE_HEAP_GROWING_PERCENT: '', PINSTATE_HEAP_SEMI_SPACE_MB: '', PINSTATE_REEXECUTED: '', NODE_OPTIONS: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(proc);
@@ -151,6 +151,16 @@ describe('pinstate agent on real kubo', () => {
     agent = spawnAgent();
     await until('agent running', () => Promise.resolve(agent.output().includes('pinstate agent running') ? true : undefined), 120_000);
     expect(agent.output()).toContain(`peer ${peer}`);
+    // Both heap keys apply to the agent as to the service: the growing policy set by the process
+    // itself, and (where node has process.execve) a re-exec in place with the semi-space flag.
+    const metricsUrl = /metrics (http:\/\/127\.0\.0\.1:\d+\/metrics)/.exec(agent.output())?.[1];
+    expect(metricsUrl).toBeDefined();
+    expect(metricsUrl).not.toContain(':0/');
+    const metrics = await (await fetch(metricsUrl!)).text();
+    expect(metrics).toMatch(/^pinstate_nodejs_heap_growing_percent 100$/m);
+    const canReexec = typeof (process as unknown as { execve?: unknown }).execve === 'function';
+    expect(metrics).toMatch(canReexec ? /^pinstate_nodejs_heap_semi_space_mb 16$/m : /^pinstate_nodejs_heap_semi_space_mb 0$/m);
+    expect(agent.output()).toContain(`pinstate agent running (pid ${agent.proc.pid}):`);
 
     const cid = await addContent(2, 'first');
     await place(cid, [peer], kubo.node(2).swarmAddrs.slice(0, 1));
