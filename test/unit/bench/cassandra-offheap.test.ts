@@ -55,7 +55,7 @@ describe('Cassandra memtables on and off the JVM heap, 3 runs each (2026-12-07)'
 
   it('on the heap: the memtable-limit flushes were of 4.7–34.2 MiB of heap each', () => {
     const usage = [1, 2, 3].flatMap((i) =>
-      readFileSync(join(DIR, `2026-12-07-heap-${i}.cassandra-flushes.log`), 'utf8')
+      readFileSync(join(DIR, `2026-12-07-heap-${i}.cassandra-flushes.txt`), 'utf8')
         .split('\n')
         .filter((x) => x.includes('Reason: MEMTABLE_LIMIT'))
         .map((x) => Number(/Usage: ([0-9.]+)MiB/.exec(x)?.[1])),
@@ -68,7 +68,7 @@ describe('Cassandra memtables on and off the JVM heap, 3 runs each (2026-12-07)'
     ['heap', [261, 137, 126], [71, 32, 32]],
     ['offheap', [54, 52, 54], [15, 13, 14]],
   ])('%s: memtable-limit flushes and compactions per run, from the kept Cassandra lines', (variant, flushes, compactions) => {
-    const lines = [1, 2, 3].map((i) => readFileSync(join(DIR, `2026-12-07-${variant}-${i}.cassandra-flushes.log`), 'utf8').split('\n'));
+    const lines = [1, 2, 3].map((i) => readFileSync(join(DIR, `2026-12-07-${variant}-${i}.cassandra-flushes.txt`), 'utf8').split('\n'));
     expect(lines.map((l) => l.filter((x) => x.includes('Reason: MEMTABLE_LIMIT')).length)).toEqual(flushes);
     expect(lines.map((l) => l.filter((x) => x.includes('Compacted (')).length)).toEqual(compactions);
     // No G1 pause over 200 ms was logged in any of them.
