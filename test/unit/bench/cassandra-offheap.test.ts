@@ -8,12 +8,9 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { readRunLog } from '../../../src/bench/run-log.js';
 import { summarize } from '../../../src/bench/summary.js';
+import { jsonLines, median } from '../../support/kept-logs.js';
 
 const DIR = join(fileURLToPath(new URL('../../../', import.meta.url)), 'docs/bench-runs/cassandra-offheap');
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 === 1 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 const runs = (variant: string, n: number): Array<ReturnType<typeof summarize>> =>
   Array.from({ length: n }, (_, i) => summarize(readRunLog(join(DIR, `2026-12-07-${variant}-${i + 1}-pins-50000.ndjson`))));
 
@@ -104,11 +101,7 @@ describe('the quiet-machine issue benches of 2026-12-07 that docs/benchmarks.md 
   });
 
   it('its latency mode in half-second windows of sends: where the slow ops and the slow producer acks were', () => {
-    const line = readFileSync(join(DIR, '..', '2026-12-07-pins-100000-peer-ipfs-cluster-quiet.ndjson'), 'utf8')
-      .split('\n')
-      .filter((l) => l.startsWith('{'))
-      .map((l) => JSON.parse(l) as { phase: string; seconds: number; latencies_ms: number[]; acked_ms: number[] })
-      .find((l) => l.phase === 'latency')!;
+    const line = jsonLines<{ phase: string; seconds: number; latencies_ms: number[]; acked_ms: number[] }>('2026-12-07-pins-100000-peer-ipfs-cluster-quiet.ndjson').find((l) => l.phase === 'latency')!;
     const per = Math.round(line.latencies_ms.length / line.seconds / 2);
     const windows: Array<{ slowest: number; ack: number }> = [];
     for (let i = 0; i < line.latencies_ms.length; i += per) {

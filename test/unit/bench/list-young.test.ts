@@ -2,10 +2,8 @@
  * The figures docs/benchmarks.md ("list() with a larger young generation") and
  * docs/operations.md (Memory) quote, recomputed from the kept list-young log.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { jsonLines, median } from '../../support/kept-logs.js';
 
 interface Row {
   readonly round: number;
@@ -18,14 +16,7 @@ interface Row {
   readonly db_cpu_us_per_pin: number;
 }
 
-const rows: Row[] = readFileSync(join(fileURLToPath(new URL('../../../', import.meta.url)), 'docs/bench-runs/list-young/2026-12-07-semi-16-vs-64.ndjson'), 'utf8')
-  .split('\n')
-  .filter((l) => l.startsWith('{'))
-  .map((l) => JSON.parse(l) as Row);
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 === 1 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
+const rows = jsonLines<Row>('list-young/2026-12-07-semi-16-vs-64.ndjson');
 const of = (semi: number, pass: Row['pass']): Row[] => rows.filter((r) => r.semi_space_mb === semi && r.pass === pass);
 
 describe('list() in processes with a 16 and a 64 MB semi-space (2026-12-07)', () => {

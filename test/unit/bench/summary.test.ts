@@ -9,22 +9,10 @@ import { describe, expect, it } from 'vitest';
 import { formatJson, formatTable } from '../../../src/bench/report.js';
 import { readRunLog, type LogLine } from '../../../src/bench/run-log.js';
 import { batchBreakdown, latencyLegs, percentile, summarize } from '../../../src/bench/summary.js';
+import { jsonLines, median } from '../../support/kept-logs.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
-/** The JSON lines of a kept log under docs/bench-runs (a list-ab .txt log also holds plain-text lines). */
-function jsonLines<T>(path: string): T[] {
-  return readFileSync(join(ROOT, 'docs/bench-runs', path), 'utf8')
-    .split('\n')
-    .filter((l) => l.startsWith('{'))
-    .map((l) => JSON.parse(l) as T);
-}
-
-/** The median (the mean of the middle two for an even count). */
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 === 1 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-}
 /** A writer-ab variant's medians of pins/s, CPU µs/pin and peak RSS, and its RSS range, over `rounds` runs. */
 function abFigures(rows: ReadonlyArray<{ variant: string; pins_per_s: number; writer_cpu_us_per_pin: number; writer_peak_rss_mb: number }>, variant: string, rounds: number): number[] {
   const of = rows.filter((r) => r.variant === variant);
